@@ -1,0 +1,2 @@
+/* placeholder; see PROTOCOL.md */
+int main(void) { return 0; }
