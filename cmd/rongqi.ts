@@ -1,2 +1,4 @@
-// placeholder entry; replaced by the CLI
-console.log("rongqi 0.1.0");
+// The rongqi executable (bundled into dist/rongqi.mjs, started by bin/rongqi).
+import { main } from "./main.ts";
+
+process.exitCode = await main(process.argv.slice(2));

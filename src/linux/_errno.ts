@@ -17,6 +17,10 @@ const messages: Record<number, string> = {
   61: "No data available", 75: "Value too large for defined data type", 95: "Operation not supported",
   98: "Address already in use", 110: "Connection timed out", 111: "Connection refused",
   122: "Disk quota exceeded",
+  6: "No such device or address", 15: "Block device required", 29: "Illegal seek",
+  35: "Resource deadlock avoided", 37: "No locks available", 88: "Socket operation on non-socket",
+  97: "Address family not supported by protocol", 104: "Connection reset by peer",
+  107: "Transport endpoint is not connected", 116: "Stale file handle", 125: "Operation canceled",
 };
 
 /** The C library's message for an errno value. */

@@ -1,0 +1,39 @@
+// The contributions `features()` merges, one line per implementing module.
+// Each value comes from the table the implementation itself uses, so the
+// document cannot claim what the code does not do. NOT_YET states what is
+// not implemented; a module that implements one of those exports its own
+// contribution (e.g. `seccompFeatures` beside its action and arch tables)
+// and adds it to the list after NOT_YET: a later value overrides an earlier
+// one, so NOT_YET itself need not change (trim it when convenient).
+import { CAPABILITIES } from "../linux/capabilities_list.ts";
+import { mountOptionNames } from "../linux/mount_options.ts";
+import { NAMESPACE_KINDS, type NamespaceType } from "../linux/namespaces.ts";
+import type { HookKind } from "../state/hooks.ts";
+import { SPEC_VERSION, SPEC_VERSION_MIN } from "../version.ts";
+import type { FeatureContribution } from "./features.ts";
+
+/** The hook kinds of config.json (`prestart` is deprecated but still run). */
+export const HOOK_NAMES = [
+  "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+] as const satisfies readonly HookKind[];
+
+const NOT_YET: FeatureContribution = {
+  linux: {
+    cgroup: { v1: false, v2: false, systemd: false, systemdUser: false, rdma: false },
+    seccomp: { enabled: false },
+    apparmor: { enabled: false },
+    selinux: { enabled: false },
+    intelRdt: { enabled: false, schemata: false, monitoring: false },
+    mountExtensions: { idmap: { enabled: false } },
+    netDevices: { enabled: false },
+  },
+};
+
+export const FEATURE_SOURCES: readonly FeatureContribution[] = [
+  { ociVersionMin: SPEC_VERSION_MIN, ociVersionMax: SPEC_VERSION },
+  { hooks: [...HOOK_NAMES] },
+  { mountOptions: mountOptionNames() },
+  { linux: { namespaces: Object.keys(NAMESPACE_KINDS) as NamespaceType[] } },
+  { linux: { capabilities: [...CAPABILITIES] } },
+  NOT_YET,
+];
