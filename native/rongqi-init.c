@@ -764,8 +764,12 @@ static void run_op(const struct op *o) {
     need_root();
     if (fchdir(root_fd) < 0) die("fchdir", "root");
     if (syscall(SYS_pivot_root, ".", ".") < 0) die("pivot_root", NULL);
-    /* The old root now sits on top of "."; keep its unmount from propagating. */
-    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) die("mount", "old root MS_SLAVE");
+    /* The old root now sits on top of "." (the new root). umount events go
+     * to the mounts that receive from the parent, the new root: make the new
+     * root itself (not its submounts, whose propagation the config chose) a
+     * slave, so detaching the old root cannot reach the host. mount(2) does
+     * not step into the mount on top of ".", umount2(2) does. */
+    if (mount(NULL, ".", NULL, MS_SLAVE, NULL) < 0) die("mount", "new root MS_SLAVE");
     if (umount2(".", MNT_DETACH) < 0) die("umount2", "old root");
     if (chdir("/") < 0) die("chdir", "/");
     break;

@@ -1,9 +1,10 @@
 // What a process sees inside a rongqi container, checked from inside it.
 import t from "tap";
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../src/spec/types/config.ts";
-import { cleanup, makeBundle, rongqi } from "./_bundle.ts";
+import { cleanup, makeBundle, RONGQI, rongqi } from "./_bundle.ts";
 
 /** Runs `sh -c script` in a new container and returns what it printed. */
 function inside(t: { teardown(fn: () => void): void }, script: string, edit?: (c: Config) => void, extra: string[] = []) {
@@ -172,10 +173,23 @@ t.test("sysctl in the container's namespaces", async (t) => {
   t.equal(readFileSync("/proc/sys/net/ipv4/ip_forward", "utf8"), hostValue, "host untouched");
 });
 
-t.test("no runtime fd reaches the container; --preserve-fds passes 3..3+N-1", async (t) => {
+t.test("no runtime fd reaches the container", async (t) => {
   const r = inside(t, "ls /proc/self/fd | sort -n | tr '\\n' ' '");
   t.equal(r.status, 0, r.stderr);
   t.equal(r.stdout, "0 1 2 3 ", "only stdio (and ls's own directory fd)");
+});
+
+t.test("--preserve-fds passes the runtime's fds 3.. to the container", async (t) => {
+  const b = makeBundle(["sh", "-c", "cat <&3; ls /proc/self/fd | sort -n | tr '\\n' ' '"]);
+  t.teardown(() => cleanup(b));
+  const extra = join(b.dir, "extra");
+  writeFileSync(extra, "from fd 3\n");
+  const out = join(b.dir, "out");
+  const fds = [openSync("/dev/null", "r"), openSync(out, "w"), openSync(join(b.dir, "err"), "w"), openSync(extra, "r")];
+  const res = spawnSync(RONGQI, ["--root", b.root, "run", "--preserve-fds", "1", "-b", b.bundle, "pf"], { stdio: fds, timeout: 30_000 });
+  fds.forEach((fd) => closeSync(fd));
+  t.equal(res.status, 0, readFileSync(join(b.dir, "err"), "utf8"));
+  t.equal(readFileSync(out, "utf8"), "from fd 3\n0 1 2 3 4 ", "fd 3 arrived; 4 is ls's own directory fd");
 });
 
 t.test("a user namespace with uid and gid mappings", async (t) => {
@@ -246,5 +260,68 @@ t.test("a missing executable fails create with a clear error", async (t) => {
   const r = rongqi(b.root, ["create", "-b", b.bundle, "nx"]);
   t.not(r.status, 0);
   t.match(r.stderr, /process\.args\[0\].*ENOENT/);
+  t.same(readdirSync(b.root), []);
+});
+
+t.test("createContainer and startContainer hooks run in the container's namespaces with the state", async (t) => {
+  const b = makeBundle(["/bin/true"]);
+  t.teardown(() => cleanup(b));
+  const hostFile = join(b.dir, "create-container");
+  b.config.hooks = {
+    // before pivot_root: a host path still resolves; it sees the container's hostname
+    createContainer: [{ path: "/bin/sh", args: ["sh", "-c", `(hostname; cat) > ${hostFile}`] }],
+    // after pivot_root: the path is the container's
+    startContainer: [{ path: "/bin/sh", args: ["sh", "-c", "cat > /tmp/start-container"] }],
+  };
+  b.save();
+  const r = rongqi(b.root, ["run", "-b", b.bundle, "hk"]);
+  t.equal(r.status, 0, r.stderr);
+  const created = readFileSync(hostFile, "utf8").split("\n");
+  t.equal(created[0], "rongqi", "createContainer ran in the container's uts namespace");
+  t.match(created[1], /"status":"creating"/);
+  t.match(readFileSync(join(b.rootfs, "tmp/start-container"), "utf8"), /"status":"running"/);
+});
+
+t.test("a hook that outlives its timeout fails the create", async (t) => {
+  const b = makeBundle(["/bin/true"]);
+  t.teardown(() => cleanup(b));
+  b.config.hooks = { prestart: [{ path: "/bin/sleep", args: ["sleep", "10"], timeout: 1 }] };
+  b.save();
+  const started = Date.now();
+  const r = rongqi(b.root, ["create", "-b", b.bundle, "to"]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /hooks\.prestart\[0\].*timed out after 1s/);
+  t.ok(Date.now() - started < 5000, "did not wait for the hook to finish");
+  t.same(readdirSync(b.root), []);
+});
+
+t.test("mount propagation, recursive read-only and rootfsPropagation", async (t) => {
+  const b = makeBundle(["sh", "-c", "cat /proc/self/mountinfo"], (c) => {
+    c.mounts!.push({ destination: "/shared", type: "tmpfs", source: "tmpfs", options: ["rshared"] });
+    c.mounts!.push({ destination: "/priv", type: "tmpfs", source: "tmpfs", options: ["private", "noexec", "nodev", "relatime"] });
+    c.mounts!.push({ destination: "/rro", type: "bind", source: "tree", options: ["rbind", "rro"] });
+    c.linux!.rootfsPropagation = "private";
+  });
+  t.teardown(() => cleanup(b));
+  mkdirSync(join(b.bundle, "tree/sub"), { recursive: true });
+  const r = rongqi(b.root, ["run", "-b", b.bundle, "pr"]);
+  t.equal(r.status, 0, r.stderr);
+  const lines = r.stdout.split("\n").map((l) => l.split(" "));
+  const at = (dest: string) => lines.find((l) => l[4] === dest);
+  t.match(at("/shared")?.slice(6).join(" ") ?? "", /shared:\d+/, "rshared");
+  t.notMatch(at("/priv")?.slice(6).join(" ") ?? "x", /shared:|master:/, "private");
+  t.match(at("/priv")?.[5] ?? "", /nodev.*noexec.*relatime|nodev,noexec,relatime/, "flags applied");
+  t.match(at("/rro")?.[5] ?? "", /^ro/, "rro made the bind read-only");
+  t.notMatch(at("/")?.slice(6).join(" ") ?? "x", /shared:|master:/, "rootfsPropagation private");
+});
+
+t.test("a cwd that does not exist in the container is an error naming it", async (t) => {
+  const b = makeBundle(["/bin/true"], (c) => {
+    c.process!.cwd = "/no/such/dir";
+  });
+  t.teardown(() => cleanup(b));
+  const r = rongqi(b.root, ["create", "-b", b.bundle, "cw"]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /process\.cwd.*\/no\/such\/dir.*ENOENT/);
   t.same(readdirSync(b.root), []);
 });

@@ -167,6 +167,14 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   }
   ops.push({ op: "fork", desc: { step: "fork the container process", syscall: "fork" } });
   ops.push({ op: "setsid", desc: { step: "start a new session", syscall: "setsid" } });
+  if (config.hostname !== undefined) {
+    if (!hasNamespace(ns, "uts")) throw new RongqiError("hostname: setting a hostname needs a uts namespace");
+    ops.push({ op: "sethostname", name: config.hostname, desc: { step: `set hostname ${config.hostname}`, field: "hostname", syscall: "sethostname" } });
+  }
+  if (config.domainname !== undefined) {
+    if (!hasNamespace(ns, "uts")) throw new RongqiError("domainname: setting a domainname needs a uts namespace");
+    ops.push({ op: "setdomainname", name: config.domainname, desc: { step: `set domainname ${config.domainname}`, field: "domainname", syscall: "setdomainname" } });
+  }
   if (proc.oomScoreAdj !== undefined) {
     ops.push({ op: "writeFile", path: "/proc/self/oom_score_adj", data: String(proc.oomScoreAdj), desc: { step: `set oom_score_adj ${proc.oomScoreAdj}`, field: "process.oomScoreAdj", path: "/proc/self/oom_score_adj", syscall: "write" } });
   }
@@ -210,14 +218,6 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   }
   if (rootProp !== undefined) {
     ops.push({ op: "mount", source: "", target: "/", fstype: "", data: "", flags: PROPAGATION[rootProp]!, create: 0, inRoot: false, keepFlags: false, desc: { step: `set rootfs propagation ${rootProp}`, field: "linux.rootfsPropagation", path: "/", syscall: "mount" } });
-  }
-  if (config.hostname !== undefined) {
-    if (!hasNamespace(ns, "uts")) throw new RongqiError("hostname: setting a hostname needs a uts namespace");
-    ops.push({ op: "sethostname", name: config.hostname, desc: { step: `set hostname ${config.hostname}`, field: "hostname", syscall: "sethostname" } });
-  }
-  if (config.domainname !== undefined) {
-    if (!hasNamespace(ns, "uts")) throw new RongqiError("domainname: setting a domainname needs a uts namespace");
-    ops.push({ op: "setdomainname", name: config.domainname, desc: { step: `set domainname ${config.domainname}`, field: "domainname", syscall: "setdomainname" } });
   }
 
   // 7. the process.

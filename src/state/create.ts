@@ -30,6 +30,7 @@ import { removeContainerDir } from "./remove_container_dir.ts";
 import { validateId } from "./validate_id.ts";
 import { writeFileAtomic } from "./json_file.ts";
 import { killAndReap } from "./_kill_and_reap.ts";
+import { faultPoint } from "./_fault.ts";
 
 export interface CreateOptions {
   root: string;
@@ -71,6 +72,7 @@ export async function create(opts: CreateOptions): Promise<Created> {
   if (opts.consoleSocket) throw new RongqiError("--console-socket: terminals are not supported yet");
   const preserveFds = opts.preserveFds ?? 0;
   const dir = createContainerDir(opts.root, opts.id);
+  faultPoint("create:dir");
   const lock = lockContainer(opts.root, opts.id);
   const warnings = [...loaded.warnings];
   const self = processStartTime(process.pid);
@@ -113,9 +115,11 @@ export async function create(opts: CreateOptions): Promise<Created> {
         record.pid = pid;
         record.pidStartTime = String(processStartTime(pid) ?? 0);
         writeRecord(opts.root, record);
+        faultPoint("create:pid");
       },
       onStep: opts.onStep ? (step) => opts.onStep!(plan.ops[step.opIndex]?.desc, step.startNs, step.endNs) : undefined,
       onSync: async (tag, ctx) => {
+        faultPoint(`create:sync${tag}`);
         if (tag === TAG.USERMAP) writeIdMaps(ctx.helperPid, config.linux?.uidMappings as IdMapping[], config.linux?.gidMappings as IdMapping[]);
         else if (tag === TAG.HOOKS) {
           const state = ociState(record, "creating");
@@ -131,6 +135,7 @@ export async function create(opts: CreateOptions): Promise<Created> {
     if (outcome.kind !== "notified") {
       throw new RongqiError(`container process ended during setup (${outcome.kind === "died" ? (outcome.signal ?? `exit ${outcome.code}`) : outcome.kind})`);
     }
+    faultPoint("create:created");
     if (opts.pidFile) writeFileAtomic(resolve(opts.pidFile), String(record.pid));
     record.creator = { pid: 0, startTime: "0" };
     writeRecord(opts.root, record);

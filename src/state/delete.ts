@@ -13,7 +13,8 @@
  */
 import { RongqiError } from "../errors.ts";
 import { log } from "../log.ts";
-import { containerStatus, ociState, readRecord } from "./container_record.ts";
+import { existsSync } from "node:fs";
+import { containerStatus, ociState, readRecord, recordPath } from "./container_record.ts";
 import { runHooksWarn } from "./hooks.ts";
 import { killAndReap } from "./_kill_and_reap.ts";
 import { containerPids } from "./kill.ts";
@@ -21,11 +22,17 @@ import { lockContainer } from "./lock_container.ts";
 import { processStartTime } from "./process_start_time.ts";
 import { removeContainerDir } from "./remove_container_dir.ts";
 import { validateId } from "./validate_id.ts";
+import { faultPoint } from "./_fault.ts";
 
 export function del(opts: { root: string; id: string; force?: boolean }): void {
   validateId(opts.id);
   const lock = lockContainer(opts.root, opts.id);
   try {
+    if (!existsSync(recordPath(opts.root, opts.id))) {
+      // A create killed before it wrote any state: nothing ran; remove what it left.
+      removeContainerDir(opts.root, opts.id);
+      return;
+    }
     const record = readRecord(opts.root, opts.id);
     const status = containerStatus(record);
     if ((status === "running" || status === "paused") && !opts.force) {
@@ -39,6 +46,7 @@ export function del(opts: { root: string; id: string; force?: boolean }): void {
         if (start && !killAndReap(pid, start)) throw new RongqiError(`cannot delete container "${opts.id}": process ${pid} did not die`);
       }
     }
+    faultPoint("delete:killed");
     const hooks = record.config["hooks"] as Record<string, never> | undefined;
     runHooksWarn(hooks?.["poststop"], "poststop", ociState(record, "stopped"), (m) => log.warn(m));
     removeContainerDir(opts.root, opts.id);

@@ -18,6 +18,7 @@ import { killAndReap, isRunning } from "./_kill_and_reap.ts";
 import { runHooks } from "./hooks.ts";
 import { lockContainer } from "./lock_container.ts";
 import { isSameProcess } from "./process_start_time.ts";
+import { faultPoint } from "./_fault.ts";
 
 /** The helper's command name while a container waits in `created`. */
 const HELPER_COMM = "rongqi-init";
@@ -78,6 +79,7 @@ export async function start(opts: { root: string; id: string }): Promise<Contain
     } finally {
       closeSync(fd);
     }
+    faultPoint("start:released");
     record.started = true;
     writeRecord(opts.root, record);
     try {
