@@ -11,11 +11,11 @@
  */
 import { RongqiError } from "../errors.ts";
 import type { Op } from "./process/protocol.ts";
+import { MS_BIND } from "./_constants.ts";
 
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
-export const MS_BIND = 0x1000;
 
 export interface DeviceSpec {
   path: string;

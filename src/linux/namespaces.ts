@@ -14,14 +14,11 @@
  */
 import { RongqiError } from "../errors.ts";
 
-export const CLONE_NEWTIME = 0x80;
-export const CLONE_NEWNS = 0x20000;
-export const CLONE_NEWCGROUP = 0x02000000;
-export const CLONE_NEWUTS = 0x04000000;
-export const CLONE_NEWIPC = 0x08000000;
-export const CLONE_NEWUSER = 0x10000000;
-export const CLONE_NEWPID = 0x20000000;
-export const CLONE_NEWNET = 0x40000000;
+import {
+  CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWTIME, CLONE_NEWUSER, CLONE_NEWUTS,
+} from "./_constants.ts";
+
+export { CLONE_NEWCGROUP, CLONE_NEWIPC, CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWTIME, CLONE_NEWUSER, CLONE_NEWUTS };
 
 /** The spec's namespace types with their clone flag and /proc/PID/ns name. */
 export const NAMESPACE_KINDS = {

@@ -9,15 +9,7 @@ import { findHelper } from "./find_helper.ts";
 import { HelperMessageDecoder, type HelperMessage } from "./protocol.ts";
 import { type HelperOutcome, runHelper, type RunHelperOptions } from "./run_helper.ts";
 
-export const CLONE_NEWNS = 0x00020000;
-export const CLONE_NEWUTS = 0x04000000;
-export const CLONE_NEWUSER = 0x10000000;
-export const CLONE_NEWPID = 0x20000000;
-export const CLONE_NEWNET = 0x40000000;
-export const MS_RDONLY = 0x1;
-export const MS_BIND = 0x1000;
-export const MS_REC = 0x4000;
-export const MS_PRIVATE = 0x40000;
+export { CLONE_NEWNET, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWUSER, CLONE_NEWUTS, MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC } from "../_constants.ts";
 export const S_IFCHR = 0o020000;
 export const ENOENT = 2;
 export const EINVAL = 22;
