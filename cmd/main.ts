@@ -12,7 +12,8 @@
 import { errorLine, RongqiError } from "../src/errors.ts";
 import { configureLog, log } from "../src/log.ts";
 import type { LogFormat } from "../src/log.ts";
-import type { RootlessSetting, RuntimeOptions } from "../src/runtime_options.ts";
+import { defaultStateRoot, type RootlessSetting, type RuntimeOptions } from "../src/runtime_options.ts";
+import { privateStateRoot } from "../src/state/private_state_root.ts";
 import { SPEC_VERSION, VERSION } from "../src/version.ts";
 import type { AnyCommand } from "./command.ts";
 import { COMMANDS } from "./commands/index.ts";
@@ -54,7 +55,7 @@ export async function main(argv: readonly string[], io: MainIO = processIO, comm
       return 0;
     }
     const globals: RuntimeOptions = {
-      root: g.root as string,
+      root: (g.root as string | undefined) ?? defaultRoot(),
       debug,
       log: g.log as string | undefined,
       logFormat: g["log-format"] as LogFormat,
@@ -90,6 +91,12 @@ export async function main(argv: readonly string[], io: MainIO = processIO, comm
   } catch (err) {
     return report(err, io, debug);
   }
+}
+
+/** The state root without --root: /tmp/rongqi-<uid>, in a directory anyone can write, is checked to be the user's own. */
+function defaultRoot(): string {
+  const root = defaultStateRoot();
+  return root.startsWith("/tmp/") ? privateStateRoot(root) : root;
 }
 
 function openLog(globals: RuntimeOptions): void {

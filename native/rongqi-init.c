@@ -15,6 +15,7 @@
  *  - paths "in root" are resolved with openat2(RESOLVE_IN_ROOT) from the fd
  *    OPEN_ROOT opened, so neither ".." nor a symlink can leave the rootfs.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -29,18 +30,25 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
 #include <linux/filter.h>
+#include <linux/keyctl.h>
 #include <linux/openat2.h>
 #include <linux/seccomp.h>
 
@@ -55,7 +63,9 @@ enum {
   OP_CHROOT, OP_MASK, OP_READONLY, OP_SETHOSTNAME, OP_SETDOMAINNAME, OP_CHDIR, OP_SETRLIMIT,
   OP_PRCTL, OP_CAPSET, OP_AMBIENT, OP_UMASK, OP_OPEN_FIFO, OP_WAIT_START, OP_CLOSE_FROM,
   OP_RESOLVE_EXEC, OP_EXEC, OP_SECCOMP, OP_SETSID, OP_MKDIR, OP_RUN_HOOK, OP_MOUNT_SETATTR,
-  OP_LAST = OP_MOUNT_SETATTR
+  OP_CONSOLE, OP_SETNS_FD, OP_SECCOMP_LISTENER, OP_PERSONALITY, OP_IOPRIO, OP_SCHED_ATTR, OP_KEYRING,
+  OP_TMPCOPYUP,
+  OP_LAST = OP_TMPCOPYUP
 };
 
 #define NO_OP 0xffffffffu          /* op index of errors that belong to no op */
@@ -94,6 +104,11 @@ static const struct spec specs[OP_LAST + 1] = {
   [OP_SECCOMP] = {1, 2, 1, 0, 1},     [OP_SETSID] = {0, 0, 0, 0, 0},
   [OP_MKDIR] = {1, 1, 1, 0, 0},       [OP_RUN_HOOK] = {1, 1, 2, 2, 2},
   [OP_MOUNT_SETATTR] = {3, 3, 1, 0, 0},
+  [OP_CONSOLE] = {3, 3, 1, 0, 0},     [OP_SETNS_FD] = {2, 2, 0, 0, 0},
+  [OP_SECCOMP_LISTENER] = {0, 0, 2, 0, 0}, [OP_PERSONALITY] = {1, 1, 0, 0, 0},
+  [OP_IOPRIO] = {3, 3, 0, 0, 0},      [OP_SCHED_ATTR] = {7, 7, 0, 0, 0},
+  [OP_KEYRING] = {1, 1, 1, 0, 0},
+  [OP_TMPCOPYUP] = {1, 1, 2, 0, 0},
 };
 
 static int ctl = -1;               /* control socket */
@@ -117,6 +132,7 @@ static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (
  * byte. A failed send (the runtime is gone) is ignored, as the protocol says. */
 static void send_msg(uint32_t type, const uint8_t *payload, uint32_t len, int fd) {
   uint8_t buf[8 + 512];
+  if (ctl_gone) return;                              /* nobody reads any more */
   if (len > sizeof buf - 8) len = sizeof buf - 8;    /* callers stay far below */
   put32(buf, 4 + len);
   put32(buf + 4, type);
@@ -284,7 +300,7 @@ static const char *check_op(const struct op *o) {
     for (uint32_t i = 0; i < o->nints; i++) if (!in_range(n[i], 0, ID)) return "gid out of range";
     return NULL;
   case OP_MOUNT:
-    if (!in_range(n[1], 0, 2) || !in_range(n[2], 0, 1) || !in_range(n[3], 0, 1)) return "bad create/inroot/keepflags";
+    if (!in_range(n[1], 0, 2) || !in_range(n[2], 0, 2) || !in_range(n[3], 0, 1)) return "bad create/inroot/keepflags";
     return n[1] && !n[2] ? "create needs inroot" : NULL;
   case OP_MKNOD:
     if (!in_range(n[0], 0, U32) || !in_range(n[1], 0, U32) || !in_range(n[2], 0, U32)) return "mode/major/minor out of range";
@@ -296,12 +312,21 @@ static const char *check_op(const struct op *o) {
   case OP_RUN_HOOK: return in_range(n[0], 0, INT32_MAX / 1000) ? NULL : "timeout out of range";
   case OP_MOUNT_SETATTR:
     return in_range(n[0], 0, U32) && in_range(n[1], 0, U32) && in_range(n[2], 0, 1) ? NULL : "bad attr/inroot";
+  case OP_CONSOLE:
+    return in_range(n[0], 0, INT32_MAX) && in_range(n[1], 0, 65535) && in_range(n[2], 0, 65535) ? NULL : "bad fd/rows/cols";
+  case OP_SETNS_FD: return in_range(n[0], 0, INT32_MAX) && in_range(n[1], 0, INT32_MAX) ? NULL : "fd/nstype out of range";
   case OP_SECCOMP:
     if (!in_range(n[0], 0, U32)) return "flags out of range";
     if (o->strs[0].len == 0 || o->strs[0].len % 8 || o->strs[0].len / 8 > BPF_MAXINSNS) return "bad filter length";
-    if (n[0] & SECCOMP_FILTER_FLAG_NEW_LISTENER)
-      return o->nints == 2 && in_range(n[1], 0, U32) ? NULL : "listener needs a tag";
+    if (n[0] & SECCOMP_FILTER_FLAG_NEW_LISTENER && o->nints == 2 && !in_range(n[1], 0, U32)) return "tag out of range";
     return NULL;
+  case OP_PERSONALITY: return in_range(n[0], 0, U32) ? NULL : "persona out of range";
+  case OP_IOPRIO: return in_range(n[0], 1, 3) && in_range(n[1], 0, INT32_MAX) && in_range(n[2], 0, 0xffff) ? NULL : "bad which/who/ioprio";
+  case OP_SCHED_ATTR:
+    if (!in_range(n[0], 0, 7) || !in_range(n[1], 0, U32) || !in_range(n[2], -20, 19) || !in_range(n[3], 0, 99)) return "bad policy/flags/nice/priority";
+    return n[4] < 0 || n[5] < 0 || n[6] < 0 ? "runtime/deadline/period out of range" : NULL;
+  case OP_KEYRING: return in_range(n[0], 0, U32) ? NULL : "perm out of range";
+  case OP_TMPCOPYUP: return in_range(n[0], 0, U32) ? NULL : "flags out of range";
   }
   return NULL;
 }
@@ -309,6 +334,7 @@ static const char *check_op(const struct op *o) {
 /* Parses the PLAN payload into ops; every defect is malformed(). */
 static struct op *parse_plan(const uint8_t *buf, size_t len, uint32_t *nops, int *trace) {
   struct rd r = { buf, len };
+  int listener_planned = 0;
   uint32_t flags, n;
   if (rd32(&r, &flags) < 0 || flags > 1) malformed(NO_OP, "bad flags");
   if (rd_count(&r, &n, 16) < 0 || n == 0) malformed(NO_OP, "bad op count");
@@ -347,6 +373,9 @@ static struct op *parse_plan(const uint8_t *buf, size_t len, uint32_t *nops, int
     }
     const char *why = check_op(o);
     if (why) malformed(i, why);
+    if (o->code == OP_SECCOMP_LISTENER) listener_planned = 1;
+    if (o->code == OP_SECCOMP && o->ints[0] & SECCOMP_FILTER_FLAG_NEW_LISTENER && o->nints < 2 && !listener_planned)
+      malformed(i, "a listener needs a tag or a SECCOMP_LISTENER op before");
     if ((o->code == OP_EXEC) != (i == n - 1)) malformed(i, "EXEC must be the last op, and only there");
   }
   if (r.left) malformed(NO_OP, "trailing bytes");
@@ -466,6 +495,43 @@ static unsigned long kept_flags(int fd, const char *path) {
   return sv.f_flag & ST_KEEP;
 }
 
+#define PROC_MAGIC 0x9fa0            /* PROC_SUPER_MAGIC */
+#define PROC_ROOT_INO 1
+#define MS_NOT_NEW (MS_REMOUNT | MS_MOVE | MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE)
+
+/* Whether fd is on a procfs; with root set, whether it is the root of one. */
+static int on_procfs(int fd, int *root) {
+  struct statfs sf;
+  struct stat st;
+  if (fstatfs(fd, &sf) < 0 || sf.f_type != PROC_MAGIC) return 0;
+  if (root) *root = fstat(fd, &st) == 0 && st.st_ino == PROC_ROOT_INO;
+  return 1;
+}
+
+/* Whether the plain path is the root of a procfs. */
+static int is_procfs_root(const char *path) {
+  int root = 0, fd = open(path, O_PATH | O_CLOEXEC);
+  if (fd < 0) return 0;
+  int proc = on_procfs(fd, &root);
+  close(fd);
+  return proc && root;
+}
+
+/* A new mount whose target, once resolved, lies in a procfs (the class of
+ * runc's checkProcMount: a mount there could hide a masked file, cover an
+ * LSM attribute or unmask what a read-only /proc/sys protects). On the root
+ * of a procfs only a fresh procfs or a bind of a procfs root may go; inside
+ * one, only targets the runtime vouched for (inroot=2: lxcfs-style files). */
+static void check_proc_target(const struct op *o, int fd, unsigned long flags, const char *target) {
+  int root = 0;
+  if (flags & MS_NOT_NEW || !on_procfs(fd, &root)) return;
+  if (root) {
+    if (!strcmp(o->strs[2].s, "proc") || (flags & MS_BIND && is_procfs_root(o->strs[0].s))) return;
+    fail(EPERM, "mount: only a procfs may be mounted on /proc, not", o->strs[2].len ? o->strs[2].s : o->strs[0].s);
+  }
+  if (o->ints[2] != 2) fail(EPERM, "mount: the target is inside /proc:", target);
+}
+
 static void op_mount(const struct op *o) {
   const char *target = o->strs[1].s;
   unsigned long flags = (unsigned long)o->ints[0];
@@ -475,12 +541,95 @@ static void op_mount(const struct op *o) {
     need_root();
     fd = resolve(target, (int)o->ints[1]);
     if (fd < 0) die("openat2", target);
+    check_proc_target(o, fd, flags, target);
     snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
   }
   if (o->ints[3]) flags |= kept_flags(fd, target);
 #define OPT(i) (o->strs[i].len ? o->strs[i].s : NULL)
   if (mount(OPT(0), fd >= 0 ? proc : target, OPT(2), flags, OPT(3)) < 0) die("mount", target);
   if (fd >= 0) close(fd);
+}
+
+/* Copies the tree under directory fd src into directory fd dst: files,
+ * directories, symlinks and device nodes, with owner and mode. */
+static void copy_tree(int src, int dst, const char *what, int depth) {
+  if (depth > 128) fail(ELOOP, "tmpcopyup: too deep", what);
+  int dup_src = fcntl(src, F_DUPFD_CLOEXEC, 0);
+  DIR *d = dup_src < 0 ? NULL : fdopendir(dup_src);
+  if (!d) die("tmpcopyup: opendir", what);
+  for (struct dirent *e; (errno = 0, e = readdir(d));) {
+    const char *name = e->d_name;
+    struct stat st;
+    if (!strcmp(name, ".") || !strcmp(name, "..")) continue;
+    if (fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) < 0) die("tmpcopyup: fstatat", name);
+    mode_t perm = st.st_mode & 07777;
+    if (S_ISDIR(st.st_mode)) {
+      if (mkdirat(dst, name, 0700) < 0) die("tmpcopyup: mkdirat", name);
+      int s2 = openat(src, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      int d2 = openat(dst, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+      if (s2 < 0 || d2 < 0) die("tmpcopyup: open", name);
+      copy_tree(s2, d2, name, depth + 1);
+      close(s2);
+      close(d2);
+    } else if (S_ISREG(st.st_mode)) {
+      int in = openat(src, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+      int out = openat(dst, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (in < 0 || out < 0) die("tmpcopyup: open", name);
+      for (;;) {
+        ssize_t n = copy_file_range(in, NULL, out, NULL, 1 << 30, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && (errno == EXDEV || errno == ENOSYS || errno == EINVAL)) {
+          char buf[65536];
+          while ((n = read(in, buf, sizeof buf)) > 0)
+            if (write(out, buf, (size_t)n) != n) die("tmpcopyup: write", name);
+          if (n < 0) die("tmpcopyup: read", name);
+          break;
+        }
+        if (n < 0) die("tmpcopyup: copy_file_range", name);
+        if (n == 0) break;
+      }
+      close(in);
+      close(out);
+    } else if (S_ISLNK(st.st_mode)) {
+      char target[PATH_MAX];
+      ssize_t n = readlinkat(src, name, target, sizeof target - 1);
+      if (n < 0) die("tmpcopyup: readlinkat", name);
+      target[n] = 0;
+      if (symlinkat(target, dst, name) < 0) die("tmpcopyup: symlinkat", name);
+    } else {
+      if (mknodat(dst, name, st.st_mode & (S_IFMT | 0600), st.st_rdev) < 0) die("tmpcopyup: mknodat", name);
+    }
+    if (fchownat(dst, name, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 && errno != EINVAL) die("tmpcopyup: fchownat", name);
+    if (!S_ISLNK(st.st_mode) && fchmodat(dst, name, perm, 0) < 0) die("tmpcopyup: fchmodat", name);
+  }
+  if (errno) die("tmpcopyup: readdir", what);
+  closedir(d);
+}
+
+/* TMPCOPYUP: a tmpfs mounted at target (in root) that starts with a copy of
+ * what the directory held: the directory is opened before the mount hides it,
+ * and copied into the new tmpfs through that fd. */
+static void op_tmpcopyup(const struct op *o) {
+  const char *target = o->strs[0].s;
+  char proc[64];
+  struct stat st;
+  need_root();
+  int path = resolve(target, 1);
+  if (path < 0) die("openat2", target);
+  if (on_procfs(path, NULL)) fail(EPERM, "tmpcopyup: the target is inside /proc:", target);
+  int under = openat(path, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (under < 0 || fstat(under, &st) < 0) die("open", target);
+  snprintf(proc, sizeof proc, "/proc/self/fd/%d", path);
+  if (mount("tmpfs", proc, "tmpfs", (unsigned long)o->ints[0], o->strs[1].len ? o->strs[1].s : NULL) < 0) die("mount", target);
+  close(path);
+  int top_path = resolve(target, 0);
+  int top = top_path < 0 ? -1 : openat(top_path, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (top < 0) die("open", target);
+  copy_tree(under, top, target, 0);
+  if (fchown(top, st.st_uid, st.st_gid) < 0 || fchmod(top, st.st_mode & 07777) < 0) die("tmpcopyup: chown", target);
+  close(top_path);
+  close(top);
+  close(under);
 }
 
 /* mount_setattr(AT_RECURSIVE) on the mount at target: the "r*" mount options. */
@@ -499,27 +648,52 @@ static void op_mount_setattr(const struct op *o) {
   close(fd);
 }
 
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452          /* Linux 6.6, the same number on every architecture */
+#endif
+
+/* MKNOD: the node at path, whatever the image put there: a node of the same
+ * type (and device number) is kept, anything else but a directory is removed
+ * (a symlink itself, never what it names) and the node made afresh. The
+ * mode is given without the umask, and owner and mode are set through an
+ * O_PATH fd of the node, so a symlink swapped in meanwhile is never followed. */
 static void op_mknod(const struct op *o) {
   const char *path = o->strs[0].s;
-  char name[NAME_MAX + 1];
+  char name[NAME_MAX + 1], self[64];
+  struct stat st;
   need_root();
   int dir = open_parent(path, name);
   if (dir < 0) die("openat2", path);
   mode_t mode = (mode_t)o->ints[0];
-  dev_t dev = makedev((unsigned)o->ints[1], (unsigned)o->ints[2]);
-  if (mknodat(dir, name, mode, dev) < 0) {
-    struct stat st;
-    if (errno != EEXIST) die("mknodat", path);
-    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0) die("fstatat", path);
-    if ((st.st_mode & S_IFMT) != (mode & S_IFMT) || st.st_rdev != dev) fail(EEXIST, "mknodat", path);
+  dev_t dev = S_ISCHR(mode) || S_ISBLK(mode) ? makedev((unsigned)o->ints[1], (unsigned)o->ints[2]) : 0;
+  mode_t mask = umask(0);
+  int r = mknodat(dir, name, mode, dev), err = errno;
+  if (r < 0 && err == EEXIST && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      !((st.st_mode & S_IFMT) == (mode & S_IFMT) && st.st_rdev == dev)) {
+    if (S_ISDIR(st.st_mode)) err = EISDIR;
+    else if ((r = unlinkat(dir, name, 0)) == 0) r = mknodat(dir, name, mode, dev);
+    if (r < 0 && err != EISDIR) err = errno;
+  } else if (r < 0 && err == EEXIST) {
+    r = 0;                                       /* the same node: kept */
   }
-  if (fchownat(dir, name, (uid_t)o->ints[3], (gid_t)o->ints[4], AT_SYMLINK_NOFOLLOW) < 0) die("fchownat", path);
-  /* mknod applied the umask; the node is not a symlink (checked above). */
-  if (fchmodat(dir, name, mode & 07777, 0) < 0) die("fchmodat", path);
+  umask(mask);
+  if (r < 0) fail(err, err == EISDIR ? "mknodat (a directory is in the way)" : "mknodat", path);
+  int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) die("openat", path);
+  if (fstat(fd, &st) < 0) die("fstat", path);
+  if ((st.st_mode & S_IFMT) != (mode & S_IFMT) || st.st_rdev != dev) fail(EEXIST, "mknodat (replaced meanwhile)", path);
+  if (fchownat(fd, "", (uid_t)o->ints[3], (gid_t)o->ints[4], AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) die("fchownat", path);
+  snprintf(self, sizeof self, "/proc/self/fd/%d", fd);
+  if (syscall(SYS_fchmodat2, fd, "", mode & 07777, AT_EMPTY_PATH) < 0 && (errno != ENOSYS || chmod(self, mode & 07777) < 0))
+    die("fchmodat", path);
+  close(fd);
   close(dir);
 }
 
-/* SYMLINK and MKDIR: create `name` in its in-root parent; EEXIST is fine. */
+/* SYMLINK and MKDIR: create `name` in its in-root parent. An existing
+ * directory is fine for both; for SYMLINK anything else that is not already
+ * this very link (a file, a device, another link) is removed and the link
+ * made afresh, so /dev/ptmx and friends are always what the runtime says. */
 static void op_create(const struct op *o) {
   const char *path = o->strs[o->code == OP_SYMLINK ? 1 : 0].s;
   char name[NAME_MAX + 1];
@@ -529,8 +703,21 @@ static void op_create(const struct op *o) {
     if (errno == EINVAL && o->code == OP_MKDIR) return;          /* "/" (or "..") exists */
     die("openat2", path);
   }
-  int r = o->code == OP_SYMLINK ? symlinkat(o->strs[0].s, dir, name) : mkdirat(dir, name, (mode_t)o->ints[0]);
-  if (r < 0 && errno != EEXIST) die(o->code == OP_SYMLINK ? "symlinkat" : "mkdirat", path);
+  if (o->code == OP_MKDIR) {
+    if (mkdirat(dir, name, (mode_t)o->ints[0]) < 0 && errno != EEXIST) die("mkdirat", path);
+    close(dir);
+    return;
+  }
+  const char *target = o->strs[0].s;
+  for (int tries = 0; symlinkat(target, dir, name) < 0; tries++) {
+    char cur[PATH_MAX];
+    struct stat st;
+    if (errno != EEXIST || tries == 8) die("symlinkat", path);
+    ssize_t n = readlinkat(dir, name, cur, sizeof cur - 1);
+    if (n >= 0 && (size_t)n == strlen(target) && !memcmp(cur, target, (size_t)n)) break;
+    if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) break;
+    if (unlinkat(dir, name, 0) < 0 && errno != ENOENT) die("unlinkat", path);
+  }
   close(dir);
 }
 
@@ -619,15 +806,133 @@ static void op_resolve_exec(const struct op *o) {
   fail(eacces ? EACCES : ENOENT, "execvp", file);
 }
 
+/* SECCOMP_LISTENER: the seccomp agent's socket, connected now (before
+ * pivot_root: the path is the host's), the start of the container process
+ * state it will get, and this process's pid as the runtime sees it (the
+ * host's /proc is still mounted). SECCOMP with NEW_LISTENER sends the rest. */
+static int listener_sock = -1;
+static const char *listener_prefix;
+static char listener_pid[24];
+
+static void op_seccomp_listener(const struct op *o) {
+  const char *path = o->strs[0].s;
+  struct sockaddr_un sa = { .sun_family = AF_UNIX };
+  int pathfd = -1;
+  if (o->strs[0].len < sizeof sa.sun_path) {
+    memcpy(sa.sun_path, path, o->strs[0].len + 1);
+  } else {                       /* too long for sun_path: through an O_PATH fd */
+    if ((pathfd = open(path, O_PATH | O_CLOEXEC)) < 0) die("open", path);
+    snprintf(sa.sun_path, sizeof sa.sun_path, "/proc/self/fd/%d", pathfd);
+  }
+  int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (s < 0) die("socket", path);
+  if (connect(s, (struct sockaddr *)&sa, sizeof sa) < 0) die("connect", path);
+  if (pathfd >= 0) close(pathfd);
+  ssize_t n = readlink("/proc/self", listener_pid, sizeof listener_pid - 1);
+  if (n <= 0) die("readlink", "/proc/self");
+  listener_pid[n] = 0;
+  if (listener_sock >= 0) close(listener_sock);
+  listener_sock = s;
+  listener_prefix = o->strs[1].s;
+}
+
+/* The container process state for the agent: prefix, pid, the container's
+ * state JSON (from WAIT_START or an ACK), with the listener fd as
+ * SCM_RIGHTS on the first bytes; then the connection is closed. */
+static void send_listener(int fd) {
+  if (!hook_state) fail(EINVAL, "seccomp listener:", "no container state yet (WAIT_START comes first)");
+  size_t plen = strlen(listener_prefix), cap = plen + 48 + hook_state_len;
+  char *msg = malloc(cap);
+  if (!msg) fail(ENOMEM, "malloc", "seccomp listener");
+  int n = snprintf(msg, cap, "%s,\"pid\":%s,\"state\":", listener_prefix, listener_pid);
+  if (n < 0 || (size_t)n + hook_state_len + 1 > cap) fail(EINVAL, "seccomp listener:", "state too long");
+  memcpy(msg + n, hook_state, hook_state_len);
+  size_t len = (size_t)n + hook_state_len;
+  msg[len++] = '}';
+  struct iovec iov = { msg, len };
+  union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } cm;
+  memset(&cm, 0, sizeof cm);
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
+  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  while (iov.iov_len > 0) {
+    ssize_t w = sendmsg(listener_sock, &mh, MSG_NOSIGNAL);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) die("sendmsg", "seccomp listener");
+    iov.iov_base = (char *)iov.iov_base + w;
+    iov.iov_len -= (size_t)w;
+    mh.msg_control = NULL;       /* the fd goes with the first bytes only */
+    mh.msg_controllen = 0;
+  }
+  free(msg);
+  close(listener_sock);
+  listener_sock = -1;
+}
+
+/* SECCOMP: loads the filter, as late as the plan puts it. The system calls
+ * made after it are few: with a listener, sendmsg and close; then execve.
+ * The EXEC message is not sent when the runtime has gone (after `create`
+ * returned), so no sendmsg on the control socket meets the filter then. */
 static void op_seccomp(const struct op *o) {
   struct sock_fprog prog = { .len = (unsigned short)(o->strs[0].len / 8), .filter = (struct sock_filter *)o->strs[0].s };
   unsigned flags = (unsigned)o->ints[0];
+  int listener = flags & SECCOMP_FILTER_FLAG_NEW_LISTENER;
+  if (listener && listener_sock < 0 && o->nints < 2) fail(EINVAL, "seccomp listener:", "no SECCOMP_LISTENER op ran");
+  struct pollfd p = { .fd = ctl, .events = POLLRDHUP };
+  if (poll(&p, 1, 0) > 0 && p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL)) ctl_gone = 1;
   long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog);
   if (fd < 0) die("seccomp", NULL);
-  if (flags & SECCOMP_FILTER_FLAG_NEW_LISTENER) {
-    send_u32(M_NOTIFY, (uint32_t)o->ints[1], (int)fd);
+  if (listener) {
+    if (listener_sock >= 0) send_listener((int)fd);
+    else send_u32(M_NOTIFY, (uint32_t)o->ints[1], (int)fd);
     close((int)fd);
   }
+}
+
+/* KEYRING: a new session keyring named strs[0] (joined when one of that name
+ * exists), with the permission bits ints[0] added. No keyrings (ENOSYS): nothing. */
+static void op_keyring(const struct op *o) {
+  const char *name = o->strs[0].s;
+  long id = syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name);
+  if (id < 0) {
+    if (errno == ENOSYS) return;
+    die("keyctl JOIN_SESSION_KEYRING", name);
+  }
+  if (!o->ints[0]) return;
+  char desc[512];                          /* "type;uid;gid;perm;description" */
+  long n = syscall(SYS_keyctl, KEYCTL_DESCRIBE, id, desc, sizeof desc - 1);
+  if (n < 0) die("keyctl DESCRIBE", name);
+  desc[n < (long)sizeof desc ? n : (long)sizeof desc - 1] = 0;
+  char *p = desc;
+  for (int i = 0; i < 3 && p; i++) if ((p = strchr(p, ';'))) p++;
+  if (!p) fail(EINVAL, "keyctl DESCRIBE: unexpected answer for", name);
+  unsigned long perm = strtoul(p, NULL, 16) | (unsigned long)o->ints[0];
+  if (syscall(SYS_keyctl, KEYCTL_SETPERM, id, perm) < 0) die("keyctl SETPERM", name);
+}
+
+/* SCHED_ATTR: sched_setattr(0, ...) with policy, flags, nice, priority,
+ * runtime, deadline, period; the struct is declared here, glibc may lack it. */
+struct rq_sched_attr {
+  uint32_t size, policy;
+  uint64_t flags;
+  int32_t nice;
+  uint32_t priority;
+  uint64_t runtime, deadline, period;
+  uint32_t util_min, util_max;
+};
+
+static void op_sched_attr(const struct op *o) {
+  const int64_t *n = o->ints;
+  struct rq_sched_attr a = {
+    .size = sizeof a, .policy = (uint32_t)n[0], .flags = (uint64_t)n[1], .nice = (int32_t)n[2],
+    .priority = (uint32_t)n[3], .runtime = (uint64_t)n[4], .deadline = (uint64_t)n[5], .period = (uint64_t)n[6],
+  };
+  char num[32];
+  snprintf(num, sizeof num, "policy %u", a.policy);
+  if (syscall(SYS_sched_setattr, 0, &a, 0) < 0) die("sched_setattr", num);
 }
 
 /* RUN_HOOK: the state is written into a pipe (grown to hold it) before the
@@ -700,6 +1005,88 @@ static void op_run_hook(const struct op *o) {
   fail(ECHILD, why, path);
 }
 
+/* Sends `fd` with SCM_RIGHTS over `sock` (not the control socket) with a
+ * short name as its data, as runc and crun do on a console socket. */
+static int send_fd_to(int sock, int fd, const char *name) {
+  struct iovec iov = { (void *)name, strlen(name) };
+  union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } cm;
+  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
+  memset(&cm, 0, sizeof cm);
+  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+  c->cmsg_level = SOL_SOCKET;
+  c->cmsg_type = SCM_RIGHTS;
+  c->cmsg_len = CMSG_LEN(sizeof(int));
+  memcpy(CMSG_DATA(c), &fd, sizeof fd);
+  ssize_t n;
+  do n = sendmsg(sock, &mh, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
+  return n < 0 ? -1 : 0;
+}
+
+/* CONSOLE: a pty from /dev/ptmx as this process sees it (after pivot_root or
+ * joining the container's mount namespace: the container's own devpts). The
+ * master goes to the runtime over the socket at fd ints[0] and is closed here
+ * with that socket; the slave gets the size rows x cols (0 x 0: unchanged),
+ * is bind-mounted on strs[0] when given (created as an empty file if missing),
+ * becomes fds 0, 1 and 2 and the controlling terminal (needs SETSID before). */
+static void op_console(const struct op *o) {
+  int sock = (int)o->ints[0];
+  const char *console = o->strs[0].len ? o->strs[0].s : NULL;
+  int unlock = 0;
+  unsigned int ptn;
+  char pts[32];
+  int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0) die("open", "/dev/ptmx");
+  if (ioctl(master, TIOCSPTLCK, &unlock) < 0) die("ioctl TIOCSPTLCK", "/dev/ptmx");
+  if (ioctl(master, TIOCGPTN, &ptn) < 0) die("ioctl TIOCGPTN", "/dev/ptmx");
+  snprintf(pts, sizeof pts, "/dev/pts/%u", ptn);
+  /* TIOCGPTPEER opens the peer without a path lookup (Linux 4.13). */
+  int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0 && (errno == EINVAL || errno == ENOTTY)) slave = open(pts, O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (slave < 0) die("open pty peer", pts);
+  if (o->ints[1] || o->ints[2]) {
+    struct winsize ws = { .ws_row = (unsigned short)o->ints[1], .ws_col = (unsigned short)o->ints[2] };
+    if (ioctl(slave, TIOCSWINSZ, &ws) < 0) die("ioctl TIOCSWINSZ", pts);
+  }
+  if (console) {
+    struct stat st;
+    if (lstat(console, &st) < 0) {
+      int fd;
+      if (errno != ENOENT || (fd = open(console, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600)) < 0) die("create", console);
+      close(fd);
+    }
+    if (mount(pts, console, NULL, MS_BIND, NULL) < 0) die("mount", console);
+  }
+  if (send_fd_to(sock, master, "/dev/ptmx") < 0) die("sendmsg", "console socket");
+  close(master);
+  close(sock);
+  for (int fd = 0; fd < 3; fd++)
+    if (dup2(slave, fd) < 0) die("dup2", pts);
+  if (slave > 2) close(slave);
+  if (ioctl(0, TIOCSCTTY, 0) < 0) die("ioctl TIOCSCTTY", pts);
+}
+
+/* CHDIR, then make sure the directory is inside this process's root: the
+ * kernel's getcwd says "(unreachable)..." for one outside it (an inherited
+ * host directory fd used as the cwd, the class of CVE-2024-21626). */
+static void op_chdir(const char *path) {
+  char cwd[PATH_MAX];
+  /* Resolved from "/" inside the root, and never through a /proc magic link
+   * (/proc/self/fd/N, /proc/PID/cwd or root): fchdir to what was found. */
+  struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS };
+  int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), fd = -1;
+  if (root < 0) die("open", "/");
+  for (int i = 0; i < 64 && (fd = (int)syscall(SYS_openat2, root, path, &how, sizeof how)) < 0 && errno == EAGAIN; i++) {}
+  if (fd < 0) fail(errno, errno == ELOOP ? "chdir (a /proc magic link or too many symlinks)" : "chdir", path);
+  if (fchdir(fd) < 0) die("chdir", path);
+  close(fd);
+  close(root);
+  if (syscall(SYS_getcwd, cwd, sizeof cwd) < 0) {
+    if (errno == ERANGE || errno == ENAMETOOLONG) return;       /* deeper than PATH_MAX, and resolved in root */
+    die("getcwd after chdir", path);
+  }
+  if (cwd[0] != '/') fail(EPERM, "the working directory is outside the container's root:", path);
+}
+
 static void run_op(const struct op *o) {
   const int64_t *n = o->ints;
   const char *s0 = o->nstrs ? o->strs[0].s : NULL;
@@ -750,10 +1137,14 @@ static void run_op(const struct op *o) {
     if ((root_fd = open(s0, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0) die("open", s0);
     break;
   case OP_MOUNT: op_mount(o); break;
+  case OP_TMPCOPYUP: op_tmpcopyup(o); break;
   case OP_MKNOD: op_mknod(o); break;
   case OP_SYMLINK: case OP_MKDIR: op_create(o); break;
   case OP_WRITE_FILE: {
     if ((fd = open(s0, O_WRONLY | O_NOCTTY | O_CLOEXEC)) < 0) die("open", s0);
+    /* A file under /proc (sysctls, oom_score_adj, LSM attributes) must be on a
+     * real procfs, not a file some mount put there (CVE-2019-16884). */
+    if (!strncmp(s0, "/proc/", 6) && !on_procfs(fd, NULL)) fail(EPERM, "write: not on a procfs:", s0);
     ssize_t w = write(fd, o->strs[1].s, o->strs[1].len);
     if (w < 0) die("write", s0);
     if ((size_t)w != o->strs[1].len) fail(EIO, "short write", s0);
@@ -784,7 +1175,7 @@ static void run_op(const struct op *o) {
   case OP_READONLY: op_readonly(s0); break;
   case OP_SETHOSTNAME: if (sethostname(s0, o->strs[0].len) < 0) die("sethostname", s0); break;
   case OP_SETDOMAINNAME: if (setdomainname(s0, o->strs[0].len) < 0) die("setdomainname", s0); break;
-  case OP_CHDIR: if (chdir(s0) < 0) die("chdir", s0); break;
+  case OP_CHDIR: op_chdir(s0); break;
   case OP_SETRLIMIT: {
     struct rlimit rl = { (rlim_t)n[1], (rlim_t)n[2] };   /* -1 is RLIM_INFINITY */
     snprintf(num, sizeof num, "%d", (int)n[0]);
@@ -833,7 +1224,66 @@ static void run_op(const struct op *o) {
   case OP_SETSID: if (setsid() < 0) die("setsid", NULL); break;
   case OP_RUN_HOOK: op_run_hook(o); break;
   case OP_MOUNT_SETATTR: op_mount_setattr(o); break;
+  case OP_CONSOLE: op_console(o); break;
+  case OP_SECCOMP_LISTENER: op_seccomp_listener(o); break;
+  case OP_PERSONALITY:
+    snprintf(num, sizeof num, "0x%x", (unsigned)n[0]);
+    if (personality((unsigned long)n[0]) < 0) die("personality", num);
+    break;
+  case OP_IOPRIO:
+    snprintf(num, sizeof num, "class %d level %d", (int)(n[2] >> 13), (int)(n[2] & 7));
+    if (syscall(SYS_ioprio_set, (int)n[0], (int)n[1], (int)n[2]) < 0) die("ioprio_set", num);
+    break;
+  case OP_SCHED_ATTR: op_sched_attr(o); break;
+  case OP_KEYRING: op_keyring(o); break;
+  case OP_SETNS_FD:
+    snprintf(num, sizeof num, "fd %d", (int)n[0]);
+    if (setns((int)n[0], (int)n[1]) < 0) die("setns", num);
+    close((int)n[0]);
+    break;
   }
+}
+
+/* ---- never run as the host's binary (CVE-2019-5736) --------------------- */
+
+/* While the helper sets up a container, waits in `created` or enters one for
+ * `exec`, it is a process of that container: /proc/PID/exe of it must not
+ * lead to a writable host file (nor must /proc/self/exe, which a container
+ * program can execute as "#!/proc/self/exe"). So the helper runs from a
+ * sealed memfd copy of itself: the first time through it copies its
+ * executable into a memfd, seals it against every change and re-executes
+ * itself from it with the same argv and environment; the copy sees the seals
+ * and goes on. The copy lives as long as a process runs it. */
+#define EXE_SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+
+static void run_from_sealed_copy(char **argv) {
+  extern char **environ;
+  int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+  if (self < 0) fail_at(NO_OP, errno, "protect the helper binary: open", "/proc/self/exe");
+  int seals = fcntl(self, F_GET_SEALS);
+  if (seals >= 0 && (seals & EXE_SEALS) == EXE_SEALS) {
+    close(self);
+    prctl(PR_SET_NAME, (unsigned long)"rongqi-init", 0UL, 0UL, 0UL);   /* not the fd number execveat gave */
+    return;
+  }
+  struct stat st;
+  if (fstat(self, &st) < 0) fail_at(NO_OP, errno, "protect the helper binary: fstat", "/proc/self/exe");
+  /* MFD_EXEC: executable even where vm.memfd_noexec makes memfds noexec by default (Linux 6.3). */
+  int mem = (int)syscall(SYS_memfd_create, "rongqi-init", MFD_CLOEXEC | MFD_ALLOW_SEALING | MFD_EXEC);
+  if (mem < 0 && errno == EINVAL) mem = (int)syscall(SYS_memfd_create, "rongqi-init", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+  if (mem < 0) fail_at(NO_OP, errno, "protect the helper binary: memfd_create", NULL);
+  for (off_t off = 0; off < st.st_size;) {
+    ssize_t n = sendfile(mem, self, &off, (size_t)(st.st_size - off));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) fail_at(NO_OP, n < 0 ? errno : EIO, "protect the helper binary: copy", "/proc/self/exe");
+  }
+  close(self);
+  if (fcntl(mem, F_ADD_SEALS, EXE_SEALS) < 0) fail_at(NO_OP, errno, "protect the helper binary: seal", NULL);
+  syscall(SYS_execveat, mem, "", argv, environ, AT_EMPTY_PATH);
+  fail_at(NO_OP, errno, "protect the helper binary: execveat", "memfd");
 }
 
 int main(int argc, char **argv) {
@@ -841,6 +1291,8 @@ int main(int argc, char **argv) {
   char *end;
   long arg = argc == 2 ? strtol(argv[1], &end, 10) : -1;
   if (argc != 2 || *end || arg < 3 || arg > INT_MAX) return 2;      /* nobody to tell */
+  ctl = (int)arg;                                   /* for an ERROR from the next line */
+  run_from_sealed_copy(argv);
   if ((ctl = fcntl((int)arg, F_DUPFD_CLOEXEC, CTL_MIN_FD)) >= 0) close((int)arg);
   else if (fcntl((int)arg, F_SETFD, FD_CLOEXEC) == 0) ctl = (int)arg;   /* RLIMIT_NOFILE <= 1000 */
   else return 2;

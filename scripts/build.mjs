@@ -11,12 +11,22 @@ import { dirname, join } from "node:path";
 const top = join(dirname(fileURLToPath(import.meta.url)), "..");
 const only = process.argv[2];
 
+// The bundle's list of built-in module exports comes from the Node.js that
+// builds it: always build on the pinned one, whatever `node` ran this script.
+const pinned = join(top, "node_modules/node/bin/node");
+if (process.execPath !== pinned && process.env.RONGQI_BUILD_REEXEC !== "1") {
+  execFileSync(pinned, [fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: "inherit", env: { ...process.env, RONGQI_BUILD_REEXEC: "1" },
+  });
+  process.exit(0);
+}
+
 /**
  * Node's built-in modules imported as ES modules cost start-up time (the ESM
  * facade of node:fs alone pulls in fs/promises and streams). This plugin
  * turns `import { x } from "node:fs"` into `process.getBuiltinModule("fs")`.
  */
-const DEPRECATED = new Set(["fs.F_OK", "fs.R_OK", "fs.W_OK", "fs.X_OK"]);
+const SKIPPED = new Set(["fs.F_OK", "fs.R_OK", "fs.W_OK", "fs.X_OK", "fs.promises"]);
 const builtinsPlugin = {
   name: "builtins-via-getBuiltinModule",
   setup(b) {
@@ -24,10 +34,10 @@ const builtinsPlugin = {
     b.onLoad({ filter: /.*/, namespace: "rq-builtin" }, async (args) => {
       const mod = await import(`node:${args.path}`);
       const real = process.getBuiltinModule(args.path);
-      // Accessor properties are left out: reading them eagerly would trigger
+      // Some properties are left out: reading them eagerly would trigger
       // deprecation warnings (fs.F_OK) or load what they guard (fs.promises).
       const names = Object.keys(mod).filter((k) => k !== "default" && /^[A-Za-z_$][\w$]*$/.test(k) &&
-        !Object.getOwnPropertyDescriptor(real, k)?.get && !DEPRECATED.has(`${args.path}.${k}`));
+        k in real && !SKIPPED.has(`${args.path}.${k}`));
       return {
         contents: `const m = process.getBuiltinModule(${JSON.stringify(args.path)});\nexport default m;\n` +
           names.map((n) => `export const ${n} = m.${n};`).join("\n"),

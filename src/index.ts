@@ -41,3 +41,20 @@ export { validateFeatures } from "./spec/validate_features.ts";
 // Tables the implementation uses, for tools that translate configurations.
 export { MOUNT_OPTIONS, mountOptionNames, parseMountOptions, type MountOptionEffect, type ParsedMountOptions } from "./linux/mount_options.ts";
 export { CAPABILITIES, capabilityNumber, type CapabilityName } from "./linux/capabilities_list.ts";
+
+// The snapshotter: images in a store, containers' overlay file systems.
+export { DEFAULT_STORE, openStore, type Store } from "./snapshot/open_store.ts";
+export { importImage, type ImportOptions, type ImportResult, type ImportedImage, type ImportedLayer } from "./snapshot/import_image.ts";
+export { listImages, type ImageSummary } from "./snapshot/list_images.ts";
+export { inspectImage, type ImageInspection } from "./snapshot/inspect_image.ts";
+export { removeImage, type RemoveImageResult } from "./snapshot/remove_image.ts";
+export { gcStore, type GcResult } from "./snapshot/gc_store.ts";
+export { exportImage, type ExportOptions } from "./snapshot/export_image.ts";
+export { prepareSnapshot, type PrepareOptions, type PrepareResult } from "./snapshot/prepare_snapshot.ts";
+export { inspectSnapshot, type SnapshotInspection, type SnapshotLayer } from "./snapshot/inspect_snapshot.ts";
+export { diffSnapshot, type Change } from "./snapshot/diff_snapshot.ts";
+export { commitSnapshot, type CommitOptions, type CommitResult } from "./snapshot/commit_snapshot.ts";
+export { removeSnapshot, type RemoveSnapshotOptions } from "./snapshot/remove_snapshot.ts";
+export { listSnapshots, type SnapshotSummary } from "./snapshot/list_snapshots.ts";
+export { unpackLayer, type UnpackOptions, type UnpackResult } from "./snapshot/unpack_layer.ts";
+export { imageRuntimeConfig, imageAnnotations, type RuntimeConfigOptions } from "./snapshot/image_runtime_config.ts";

@@ -29,11 +29,27 @@ export interface RuntimeOptions {
   rootless: RootlessSetting;
 }
 
-/** Where container state lives unless `--root` says otherwise. */
+/** Where the host's root keeps container state unless `--root` says otherwise. */
 export const DEFAULT_ROOT = "/run/rongqi";
 
 export function defaultRuntimeOptions(): RuntimeOptions {
-  return { root: DEFAULT_ROOT, debug: false, log: undefined, logFormat: "text", rootless: "auto" };
+  return { root: defaultStateRoot(), debug: false, log: undefined, logFormat: "text", rootless: "auto" };
+}
+
+/**
+ * The state root when `--root` is absent. The host's root uses
+ * {@link DEFAULT_ROOT}. Any other user cannot write there: it gets
+ * `$XDG_RUNTIME_DIR/rongqi` (a per-user tmpfs, private to the user), or,
+ * without XDG_RUNTIME_DIR, `/tmp/rongqi-<euid>` (which the CLI creates
+ * with mode 0700 and refuses when someone else owns it). A process that is
+ * uid 0 only inside a user namespace (rootless Podman runs its runtime so)
+ * uses XDG_RUNTIME_DIR when it has one and $USER is not root.
+ */
+export function defaultStateRoot(env: NodeJS.ProcessEnv = process.env, euid = process.geteuid?.() ?? 0, userns?: boolean): string {
+  const xdg = env["XDG_RUNTIME_DIR"];
+  if (euid !== 0) return xdg?.startsWith("/") ? `${xdg}/rongqi` : `/tmp/rongqi-${euid}`;
+  if (xdg?.startsWith("/") && env["USER"] !== "root" && (userns ?? inUserNamespace())) return `${xdg}/rongqi`;
+  return DEFAULT_ROOT;
 }
 
 /**
@@ -47,7 +63,8 @@ export function rootlessCgroups(setting: RootlessSetting, uidMap?: string): bool
   return inUserNamespace(uidMap);
 }
 
-function inUserNamespace(uidMap?: string): boolean {
+/** Whether this process runs in a user namespace other than the initial one (its uid map is not the whole range). */
+export function inUserNamespace(uidMap?: string): boolean {
   let map = uidMap;
   if (map === undefined) {
     try {

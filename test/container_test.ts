@@ -1,7 +1,7 @@
 // What a process sees inside a rongqi container, checked from inside it.
 import t from "tap";
 import { spawnSync } from "node:child_process";
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../src/spec/types/config.ts";
 import { cleanup, makeBundle, RONGQI, rongqi } from "./_bundle.ts";
@@ -324,4 +324,20 @@ t.test("a cwd that does not exist in the container is an error naming it", async
   t.not(r.status, 0);
   t.match(r.stderr, /process\.cwd.*\/no\/such\/dir.*ENOENT/);
   t.same(readdirSync(b.root), []);
+});
+
+t.test("tmpcopyup: a tmpfs that starts with the directory's contents", async (t) => {
+  const b = makeBundle(["sh", "-c", "grep ' /etc ' /proc/self/mounts | cut -d' ' -f3; cat /etc/seed; ls -l /etc/link | sed 's/.*-> //'; stat -c '%a %u' /etc/seed /etc/sub; echo new > /etc/new && echo written"], (c) => {
+    c.root!.readonly = true;
+    c.mounts!.push({ destination: "/etc", type: "tmpfs", source: "tmpfs", options: ["rw", "nosuid", "nodev", "tmpcopyup"] });
+  });
+  t.teardown(() => cleanup(b));
+  writeFileSync(join(b.rootfs, "etc/seed"), "seeded\n");
+  chmodSync(join(b.rootfs, "etc/seed"), 0o640);
+  mkdirSync(join(b.rootfs, "etc/sub"), { mode: 0o750 });
+  symlinkSync("seed", join(b.rootfs, "etc/link"));
+  const r = rongqi(b.root, ["run", "-b", b.bundle, "tcu"]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, "tmpfs\nseeded\nseed\n640 0\n750 0\nwritten\n");
+  t.notOk(existsSync(join(b.rootfs, "etc/new")), "writes stay in the tmpfs");
 });

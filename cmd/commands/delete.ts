@@ -1,5 +1,6 @@
 // rongqi delete: removes a stopped container and what it made.
 import { defineCommand } from "../command.ts";
+import { traceFlag } from "../_trace_flag.ts";
 
 export const del = defineCommand({
   name: "delete",
@@ -8,10 +9,13 @@ export const del = defineCommand({
 create made. A running container is refused unless --force, which kills it.`,
   flags: [
     { name: "force", short: "f", type: "boolean", help: "forcibly delete the container if it is still running (uses SIGKILL)" },
+    traceFlag,
   ] as const,
   args: [{ name: "container-id" }],
   async run({ args, flags, globals }) {
     const { del } = await import("../../src/state/delete.ts");
-    del({ root: globals.root, id: args[0]!, force: flags.force });
+    const go = async () => del({ root: globals.root, id: args[0]!, force: flags.force });
+    // Only a traced call loads the trace writer.
+    await (flags.trace === undefined ? go() : (await import("../../src/trace/with_trace.ts")).withTrace(flags.trace, "delete", go));
   },
 });

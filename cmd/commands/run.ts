@@ -1,5 +1,6 @@
 // rongqi run: creates and starts a container, by default waiting for it.
 import { defineCommand } from "../command.ts";
+import { rootlessCgroups } from "../../src/runtime_options.ts";
 import { createFlags } from "./create.ts";
 
 export const run = defineCommand({
@@ -17,10 +18,13 @@ N). With --detach it returns once the container has started.`,
   args: [{ name: "container-id" }],
   async run({ args, flags, globals }) {
     const { run } = await import("../../src/state/run.ts");
-    return run({
+    const go = () => run({
       root: globals.root, id: args[0]!, bundle: flags.bundle ?? ".", pidFile: flags["pid-file"],
-      consoleSocket: flags["console-socket"], noPivot: flags["no-pivot"], preserveFds: flags["preserve-fds"],
+      consoleSocket: flags["console-socket"], noPivot: flags["no-pivot"], noNewKeyring: flags["no-new-keyring"], preserveFds: flags["preserve-fds"],
+      rootless: rootlessCgroups(globals.rootless),
       detach: flags.detach, keep: flags.keep,
     });
+    // Only a traced call loads the trace writer.
+    return (flags.trace === undefined ? go() : (await import("../../src/trace/with_trace.ts")).withTrace(flags.trace, "run", go));
   },
 });

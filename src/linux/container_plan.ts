@@ -13,13 +13,19 @@
  *     mounts in order, devices, sysctls, oom_score_adj;
  *  5. let the runtime run prestart and createRuntime hooks, then run
  *     createContainer hooks;
- *  6. pivot_root (or chroot with --no-pivot), masked and read-only paths,
- *     a read-only root, rootfs propagation, hostname and domainname;
- *  7. the process: rlimits, cwd, bounding set, user and groups,
- *     capabilities, no_new_privs, umask, resolve the executable;
+ *  6. pivot_root (or chroot with --no-pivot), the terminal (process.terminal),
+ *     masked and read-only paths, a read-only root, rootfs propagation,
+ *     hostname and domainname;
+ *  7. the process (process_ops.ts): rlimits, cwd, security labels, bounding
+ *     set, user and groups, capabilities, no_new_privs, umask, resolve the
+ *     executable;
+ *     (before them: personality, I/O priority, scheduler; with a seccomp
+ *     filter and no no_new_privs, CAP_SYS_ADMIN is kept until the filter);
  *  8. tell the runtime the container is created and wait for `start`;
  *  9. startContainer hooks, close every fd but stdio and preserved ones,
- *     execve.
+ *     load the seccomp filter (seccomp/seccomp_ops.ts), execve.
+ *  A new session keyring is joined right after the fork, and the seccomp
+ *  agent's socket (SCMP_ACT_NOTIFY) is connected before pivot_root.
  *
  * @example
  * ```ts
@@ -29,13 +35,21 @@
 import { isAbsolute } from "node:path";
 import { RongqiError } from "../errors.ts";
 import type { Op } from "./process/protocol.ts";
-import { capabilityMasks, PR_SET_NO_NEW_PRIVS } from "./capabilities.ts";
 import { deviceOps, type DeviceSpec } from "./devices.ts";
 import { MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SLAVE, MS_UNBINDABLE } from "./mount_options.ts";
 import { classifyNamespaces, CLONE_NEWUSER, createsNamespace, hasNamespace } from "./namespaces.ts";
-import { rlimitOps } from "./rlimits.ts";
+import { processOps } from "./process_ops.ts";
 import { mountDestination, mountOps, type MountSpec } from "./rootfs/mount_ops.ts";
-import { identityOps } from "./user.ts";
+import { unownedNamespaces } from "./rootfs/unowned_namespace_mount.ts";
+import { dumpableDuring } from "./dumpable_during.ts";
+import { consoleOp } from "./terminal_ops.ts";
+import type { IOPriority, Personality, Scheduler, Seccomp } from "../spec/types/config.ts";
+import { seccompListenerOp, seccompOps } from "./seccomp/seccomp_ops.ts";
+import { checkIntelRdt } from "./security/intel_rdt.ts";
+import { applyMountLabel } from "./security/mount_label.ts";
+import { personalityOps } from "./security/personality_op.ts";
+import { schedulingOps } from "./security/scheduling_ops.ts";
+import { sessionKeyringOp } from "./security/session_keyring_op.ts";
 
 /** SYNC and NOTIFY tags shared by the runtime and the plan. */
 export const TAG = {
@@ -51,6 +65,8 @@ export interface HostFacts {
   lastCap: number;
   /** the runtime's own bounding set (CapBnd of /proc/self/status) */
   bounding: bigint;
+  /** the runtime itself runs in a user namespace (rootless Podman): no mknod, locked mounts, no fresh sysfs */
+  userns?: boolean;
 }
 
 export interface PlanInput {
@@ -61,10 +77,18 @@ export interface PlanInput {
 }
 
 export interface PlanOptions {
+  /** the container's cgroup directories by host mount point: without a cgroup namespace, a cgroup mount binds them */
+  cgroupDirs?: Record<string, string>;
   fifoPath: string;
   preserveFds: number;
   noPivot: boolean;
   host: HostFacts;
+  /** process.terminal: the helper's fd of the console socket that gets the pty master */
+  consoleFd?: number;
+  /** the container's id: its process joins a new session keyring `_ses.<id>` (absent: keeps the runtime's, as --no-new-keyring) */
+  sessionKeyring?: string;
+  /** the new user namespace's setgroups is "deny" (an unprivileged runtime wrote its gid map): no setgroups call */
+  setgroupsDenied?: boolean;
 }
 
 /** The parts of config.json the plan reads (the generated Spec type satisfies it). */
@@ -83,6 +107,9 @@ export interface ContainerConfig {
     noNewPrivileges?: boolean;
     oomScoreAdj?: number;
     terminal?: boolean;
+    consoleSize?: { height: number; width: number };
+    ioPriority?: IOPriority;
+    scheduler?: Scheduler;
   };
   hooks?: { createContainer?: Hook[]; startContainer?: Hook[] };
   linux?: {
@@ -95,6 +122,10 @@ export interface ContainerConfig {
     maskedPaths?: string[];
     readonlyPaths?: string[];
     rootfsPropagation?: string;
+    seccomp?: Seccomp;
+    personality?: Personality;
+    mountLabel?: string;
+    intelRdt?: object;
   };
 }
 
@@ -109,8 +140,6 @@ const PROPAGATION: Record<string, number> = {
   shared: MS_SHARED, slave: MS_SLAVE, private: MS_PRIVATE, unbindable: MS_UNBINDABLE,
   rshared: MS_SHARED | MS_REC, rslave: MS_SLAVE | MS_REC, rprivate: MS_PRIVATE | MS_REC, runbindable: MS_UNBINDABLE | MS_REC,
 };
-
-const DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 function hookOps(hooks: Hook[] | undefined, kind: string): Op[] {
   return (hooks ?? []).map((h, i) => ({
@@ -136,6 +165,9 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
     throw new RongqiError("linux.namespaces: rongqi needs a new mount namespace to set up the rootfs (add {\"type\": \"mount\"})");
   }
   const newUserns = createsNamespace(ns, "user");
+  const userns = newUserns || opts.host.userns === true;
+  if (opts.setgroupsDenied && proc.user?.additionalGids?.length) throw new RongqiError("process.user.additionalGids: the user namespace denies setgroups (an unprivileged runtime can map its own gid only that way); map the groups through /etc/subgid");
+  checkIntelRdt(linux.intelRdt);
   const warnings: string[] = [];
   const ops: Op[] = [];
 
@@ -149,7 +181,7 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   }
   if (newUserns) {
     ops.push({ op: "unshare", flags: CLONE_NEWUSER, desc: { step: "create user namespace", field: "linux.namespaces", syscall: "unshare(CLONE_NEWUSER)" } });
-    ops.push({ op: "sync", tag: TAG.USERMAP, desc: { step: "write uid and gid maps", field: "linux.uidMappings" } });
+    ops.push(...dumpableDuring({ op: "sync", tag: TAG.USERMAP, desc: { step: "write uid and gid maps", field: "linux.uidMappings" } }));
     ops.push({ op: "setresgid", rgid: 0, egid: 0, sgid: 0, desc: { step: "become gid 0 in the user namespace", syscall: "setresgid" } });
     ops.push({ op: "setresuid", ruid: 0, euid: 0, suid: 0, desc: { step: "become uid 0 in the user namespace", syscall: "setresuid" } });
   }
@@ -167,6 +199,7 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   }
   ops.push({ op: "fork", desc: { step: "fork the container process", syscall: "fork" } });
   ops.push({ op: "setsid", desc: { step: "start a new session", syscall: "setsid" } });
+  if (opts.sessionKeyring !== undefined) ops.push(sessionKeyringOp(opts.sessionKeyring, { userns: newUserns }));
   if (config.hostname !== undefined) {
     if (!hasNamespace(ns, "uts")) throw new RongqiError("hostname: setting a hostname needs a uts namespace");
     ops.push({ op: "sethostname", name: config.hostname, desc: { step: `set hostname ${config.hostname}`, field: "hostname", syscall: "sethostname" } });
@@ -187,11 +220,11 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   ops.push({ op: "mount", source: "", target: "/", fstype: "", data: "", flags: MS_SLAVE | MS_REC, create: 0, inRoot: false, keepFlags: false, desc: { step: "stop mount events reaching the host", path: "/", syscall: "mount(MS_SLAVE|MS_REC)" } });
   ops.push({ op: "mount", source: rootfs, target: rootfs, fstype: "", data: "", flags: MS_BIND | MS_REC, create: 0, inRoot: false, keepFlags: false, desc: { step: "bind the rootfs onto itself", field: "root.path", path: rootfs, syscall: "mount(MS_BIND)" } });
   ops.push({ op: "openRoot", path: rootfs, desc: { step: "open the rootfs", field: "root.path", path: rootfs, syscall: "open" } });
-  ops.push(...mountOps(config.mounts, { bundle, userns: newUserns, warnings }));
+  ops.push(...applyMountLabel(mountOps(config.mounts, { bundle, userns, unowned: unownedNamespaces(ns, opts.host.userns === true), warnings, cgroupDirs: createsNamespace(ns, "cgroup") ? undefined : opts.cgroupDirs }), linux.mountLabel));
   const dests = (config.mounts ?? []).map((m, i) => ({ dest: mountDestination(m, `mounts[${i}]`, []), m }));
   const devBound = dests.some(({ dest, m }) => dest === "/dev" && (m.options ?? []).some((o) => o === "bind" || o === "rbind"));
   if (!devBound) {
-    ops.push(...deviceOps(linux.devices, { userns: newUserns, devpts: dests.some(({ dest }) => dest === "/dev/pts") }));
+    ops.push(...deviceOps(linux.devices, { userns, devpts: dests.some(({ dest }) => dest === "/dev/pts") }));
   } else if (linux.devices?.length) {
     warnings.push("linux.devices: /dev is bind-mounted from the host; devices are not created");
   }
@@ -203,10 +236,14 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   ops.push({ op: "sync", tag: TAG.HOOKS, desc: { step: "run prestart and createRuntime hooks" } });
   ops.push(...hookOps(config.hooks?.createContainer, "createContainer"));
 
-  // 6. switch root and lock it down.
+  // 6. switch root and lock it down (the seccomp agent's socket is a host path: connected first).
+  const listener = seccompListenerOp(linux.seccomp);
+  if (listener) ops.push(listener);
   ops.push(opts.noPivot
     ? { op: "chroot", desc: { step: "move the rootfs to / and chroot (--no-pivot)", path: rootfs, syscall: "chroot" } }
     : { op: "pivotRoot", desc: { step: "pivot_root into the rootfs", path: rootfs, syscall: "pivot_root" } });
+  // The terminal comes from the container's devpts, now at /dev/pts.
+  if (opts.consoleFd !== undefined) ops.push(consoleOp(opts.consoleFd, proc.consoleSize, { devConsole: true }));
   for (const [i, p] of (linux.maskedPaths ?? []).entries()) {
     ops.push({ op: "mask", path: p, desc: { step: `mask ${p}`, field: `linux.maskedPaths[${i}]`, path: p, syscall: "mount" } });
   }
@@ -220,19 +257,14 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
     ops.push({ op: "mount", source: "", target: "/", fstype: "", data: "", flags: PROPAGATION[rootProp]!, create: 0, inRoot: false, keepFlags: false, desc: { step: `set rootfs propagation ${rootProp}`, field: "linux.rootfsPropagation", path: "/", syscall: "mount" } });
   }
 
-  // 7. the process.
-  ops.push(...rlimitOps(proc.rlimits));
-  ops.push({ op: "chdir", path: proc.cwd, desc: { step: `change to the working directory ${proc.cwd}`, field: "process.cwd", path: proc.cwd, syscall: "chdir" } });
+  // 7. the process (process_ops.ts, shared with exec).
   const grantable = newUserns ? (1n << BigInt(opts.host.lastCap + 1)) - 1n : opts.host.bounding;
-  const caps = capabilityMasks(proc.capabilities, { grantable, lastCap: opts.host.lastCap });
-  warnings.push(...caps.warnings);
-  ops.push(...identityOps(proc.user, caps.masks, { lastCap: opts.host.lastCap, setgroups: true }));
-  if (proc.noNewPrivileges) {
-    ops.push({ op: "prctl", option: PR_SET_NO_NEW_PRIVS, args: [1], desc: { step: "set no_new_privs", field: "process.noNewPrivileges", syscall: "prctl(PR_SET_NO_NEW_PRIVS)" } });
-  }
+  const procOps = processOps(proc, { lastCap: opts.host.lastCap, grantable, setgroups: !opts.setgroupsDenied });
+  warnings.push(...procOps.warnings);
+  ops.push(...personalityOps(linux.personality), ...schedulingOps(proc));
+  const filter = linux.seccomp ? seccompOps(linux.seccomp, procOps.ops, { noNewPrivileges: proc.noNewPrivileges === true }) : undefined;
+  ops.push(...(filter?.process ?? procOps.ops));
   const env = proc.env ?? [];
-  const pathVar = env.findLast((e) => e.startsWith("PATH="))?.slice(5) ?? DEFAULT_PATH;
-  ops.push({ op: "resolveExec", file: proc.args[0]!, path: pathVar, desc: { step: `find the executable "${proc.args[0]}" in the container`, field: "process.args[0]", path: proc.args[0]!, syscall: "execve" } });
 
   // 8. created: wait for start.
   ops.push({ op: "notify", tag: TAG.CREATED, desc: { step: "report created" } });
@@ -241,6 +273,7 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   // 9. start.
   ops.push(...hookOps(config.hooks?.startContainer, "startContainer"));
   ops.push({ op: "closeFrom", first: 3 + opts.preserveFds, desc: { step: "close the runtime's fds", syscall: "close_range" } });
+  ops.push(...(filter?.load ?? []));
   ops.push({ op: "exec", argv: proc.args, env, desc: { step: `execute ${proc.args[0]}`, field: "process.args", path: proc.args[0]!, syscall: "execve" } });
   return { ops, warnings };
 }

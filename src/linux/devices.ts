@@ -16,6 +16,7 @@ import { MS_BIND } from "./_constants.ts";
 const S_IFCHR = 0o020000;
 const S_IFBLK = 0o060000;
 const S_IFIFO = 0o010000;
+const S_IFREG = 0o100000;
 
 export interface DeviceSpec {
   path: string;
@@ -60,31 +61,36 @@ export interface DeviceContext {
   devpts: boolean;
 }
 
-function oneDevice(d: DeviceSpec, field: string, ctx: DeviceContext): Op {
+function oneDevice(d: DeviceSpec, field: string, ctx: DeviceContext): Op[] {
   const mode = typeBits(d, field) | ((d.fileMode ?? 0o666) & 0o7777);
   if (d.type !== "p" && (d.major === undefined || d.minor === undefined)) {
     throw new RongqiError(`${field}: major and minor are required for device type "${d.type}"`);
   }
   if (ctx.userns && d.type !== "p") {
-    return {
-      op: "mount", source: d.path, target: d.path, fstype: "", data: "", flags: MS_BIND, create: 2, inRoot: true, keepFlags: false,
+    // An empty regular file to bind onto, replacing whatever the image put
+    // there: the bind must never follow a symlink planted at a device's path.
+    return [{
+      op: "mknod", path: d.path, mode: S_IFREG | 0o644, major: 0, minor: 0, uid: -1, gid: -1,
+      desc: { step: `make the mount point of device ${d.path}`, field, path: d.path, syscall: "mknod" },
+    }, {
+      op: "mount", source: d.path, target: d.path, fstype: "", data: "", flags: MS_BIND, create: 0, inRoot: true, keepFlags: false,
       desc: { step: `bind-mount device ${d.path} from the host (user namespace)`, field, path: d.path, syscall: "mount" },
-    };
+    }];
   }
-  return {
+  return [{
     op: "mknod", path: d.path, mode, major: d.major ?? 0, minor: d.minor ?? 0, uid: d.uid ?? 0, gid: d.gid ?? 0,
     desc: { step: `create device ${d.path}`, field, path: d.path, syscall: "mknod" },
-  };
+  }];
 }
 
 /** Operations that populate /dev: default devices, linux.devices and the standard links. */
 export function deviceOps(devices: readonly DeviceSpec[] | undefined, ctx: DeviceContext): Op[] {
   const ops: Op[] = [];
   const configured = new Set((devices ?? []).map((d) => d.path));
-  for (const d of DEFAULT_DEVICES) if (!configured.has(d.path)) ops.push(oneDevice(d, "default devices", ctx));
+  for (const d of DEFAULT_DEVICES) if (!configured.has(d.path)) ops.push(...oneDevice(d, "default devices", ctx));
   (devices ?? []).forEach((d, i) => {
     if (!d.path.startsWith("/dev/")) throw new RongqiError(`linux.devices[${i}].path: "${d.path}" must be under /dev`);
-    ops.push(oneDevice(d, `linux.devices[${i}]`, ctx));
+    ops.push(...oneDevice(d, `linux.devices[${i}]`, ctx));
   });
   for (const [target, path] of DEV_LINKS) {
     ops.push({ op: "symlink", target, path, desc: { step: `link ${path} -> ${target}`, path, syscall: "symlink" } });

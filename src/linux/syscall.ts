@@ -187,6 +187,83 @@ export function fstatfs(fd: number): number {
   return Number(buf.readBigInt64LE(0));
 }
 
+// The new mount API (Linux 5.2), used by the snapshotter for overlay mounts
+// whose layer list does not fit in one page of mount(2) options.
+const SYS_move_mount = 429;
+const SYS_fsopen = 430;
+const SYS_fsconfig = 431;
+const SYS_fsmount = 432;
+
+export function fsopen(fsname: string, flags = 0): number {
+  return check("fsopen", invoke(bind(SYSCALL), [SYS_fsopen, "const char *", fsname, "unsigned int", flags]), fsname);
+}
+
+/** fsconfig(2); `key`/`value` are strings or null (FSCONFIG_SET_STRING, _SET_FLAG, _CMD_CREATE). */
+export function fsconfig(fd: number, cmd: number, key: string | null, value: string | null, aux = 0): void {
+  const res = invoke(bind(SYSCALL), [SYS_fsconfig, "int", fd, "unsigned int", cmd, "const char *", key, "const char *", value, "int", aux]);
+  check("fsconfig", res, key ?? undefined, value ?? undefined);
+}
+
+export function fsmount(fd: number, flags = 0, attrFlags = 0): number {
+  const res = invoke(bind(SYSCALL), [SYS_fsmount, "int", fd, "unsigned int", flags, "unsigned int", attrFlags]);
+  return check("fsmount", res, undefined, `fd ${fd}`);
+}
+
+export function moveMount(fromDirfd: number, fromPath: string, toDirfd: number, toPath: string, flags: number): void {
+  const res = invoke(bind(SYSCALL), [
+    SYS_move_mount, "int", fromDirfd, "const char *", fromPath, "int", toDirfd, "const char *", toPath, "unsigned int", flags,
+  ]);
+  check("move_mount", res, toPath);
+}
+
+// ---- extended attributes and device nodes (the snapshotter's layers) -------
+
+export function lsetxattr(path: string, name: string, value: Buffer, flags = 0): void {
+  const f = bind("int lsetxattr(const char *path, const char *name, const void *value, size_t size, int flags)");
+  check("lsetxattr", invoke(f, [path, name, value, value.length, flags]), path, name);
+}
+
+const ENODATA = 61;
+const ERANGE = 34;
+
+/** The value of xattr `name` of `path` (not following a final symlink), or null when it has none. */
+export function lgetxattr(path: string, name: string): Buffer | null {
+  const f = bind("long lgetxattr(const char *path, const char *name, void *value, size_t size)");
+  for (;;) {
+    const [size, e] = invoke(f, [path, name, null, 0]);
+    if (size === -1 && e === ENODATA) return null;
+    check("lgetxattr", [size, e], path, name);
+    const buf = Buffer.alloc(Math.max(1, size));
+    const [n, e2] = invoke(f, [path, name, buf, buf.length]);
+    if (n === -1 && e2 === ERANGE) continue; // grew in between
+    if (n === -1 && e2 === ENODATA) return null;
+    check("lgetxattr", [n, e2], path, name);
+    return buf.subarray(0, n);
+  }
+}
+
+/** The names of the xattrs of `path` (not following a final symlink). */
+export function llistxattr(path: string): string[] {
+  const f = bind("long llistxattr(const char *path, void *list, size_t size)");
+  for (;;) {
+    const size = check("llistxattr", invoke(f, [path, null, 0]), path);
+    if (size === 0) return [];
+    const buf = Buffer.alloc(size);
+    const [n, e] = invoke(f, [path, buf, size]);
+    if (n === -1 && e === ERANGE) continue;
+    check("llistxattr", [n, e], path);
+    return buf.subarray(0, n).toString("utf8").split("\0").filter(Boolean);
+  }
+}
+
+/** mknod(2): `mode` holds the file type (S_IFCHR, S_IFBLK, S_IFIFO) and permissions. */
+export function mknod(path: string, mode: number, major = 0, minor = 0): void {
+  const M = BigInt(major);
+  const m = BigInt(minor);
+  const dev = ((M & 0xfffff000n) << 32n) | ((M & 0xfffn) << 8n) | ((m & 0xffffff00n) << 12n) | (m & 0xffn);
+  check("mknod", invoke(bind("int mknod(const char *path, uint32_t mode, uint64_t dev)"), [path, mode, dev]), path);
+}
+
 // ---- processes -------------------------------------------------------------
 
 export function kill(pid: number, signal: number): void {

@@ -7,7 +7,10 @@
 // one, so NOT_YET itself need not change (trim it when convenient).
 import { CAPABILITIES } from "../linux/capabilities_list.ts";
 import { mountOptionNames } from "../linux/mount_options.ts";
+import { IMPLEMENTED_EXTENSIONS } from "../linux/rootfs/mount_ops.ts";
 import { NAMESPACE_KINDS, type NamespaceType } from "../linux/namespaces.ts";
+import { seccompFeatures } from "../linux/seccomp/seccomp_features.ts";
+import { cgroupFeatures } from "../linux/cgroups/cgroup_features.ts";
 import type { HookKind } from "../state/hooks.ts";
 import { SPEC_VERSION, SPEC_VERSION_MIN } from "../version.ts";
 import type { FeatureContribution } from "./features.ts";
@@ -32,8 +35,11 @@ const NOT_YET: FeatureContribution = {
 export const FEATURE_SOURCES: readonly FeatureContribution[] = [
   { ociVersionMin: SPEC_VERSION_MIN, ociVersionMax: SPEC_VERSION },
   { hooks: [...HOOK_NAMES] },
-  { mountOptions: mountOptionNames() },
+  { mountOptions: mountOptionNames(IMPLEMENTED_EXTENSIONS) },
   { linux: { namespaces: Object.keys(NAMESPACE_KINDS) as NamespaceType[] } },
   { linux: { capabilities: [...CAPABILITIES] } },
   NOT_YET,
+  seccompFeatures(),
+  cgroupFeatures(),
+  { linux: { netDevices: { enabled: true } } }, // linux/netdev/move_net_devices.ts
 ];

@@ -23,11 +23,13 @@ t.test("the document is valid and tells what the code has", (t) => {
   t.notOk(doc.mountOptions?.includes("idmap"));
   t.same(doc.linux?.selinux, { enabled: false });
   t.same(doc.linux?.apparmor, { enabled: false });
-  t.same(doc.linux?.seccomp, { enabled: false });
+  t.equal(doc.linux?.seccomp?.enabled, true);
+  t.equal(doc.linux?.seccomp?.actions?.length, 9, "every action");
+  t.equal(doc.linux?.seccomp?.operators?.length, 7, "every operator");
   t.same(doc.linux?.intelRdt, { enabled: false, schemata: false, monitoring: false });
+  t.same(doc.linux?.netDevices, { enabled: true });
   t.same(doc.linux?.mountExtensions, { idmap: { enabled: false } });
-  t.equal(doc.linux?.cgroup?.v1, false);
-  t.equal(doc.linux?.cgroup?.v2, false);
+  t.same(doc.linux?.cgroup, { v1: true, v2: true, systemd: false, systemdUser: false, rdma: true }, "src/linux/cgroups: both drivers, no systemd");
   t.end();
 });
 

@@ -15,6 +15,8 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import { RongqiError } from "../errors.ts";
 import { SPEC_VERSION } from "../version.ts";
+import { cgroupPaused } from "../linux/cgroups/cgroup_paused.ts";
+import type { CgroupRecord } from "../linux/cgroups/types.ts";
 import { readJson, writeJsonAtomic } from "./json_file.ts";
 import { isProcessAlive } from "./process_start_time.ts";
 
@@ -41,6 +43,8 @@ export interface ContainerRecord {
   helper: string;
   /** the container process has been released by `start` */
   started: boolean;
+  /** the container's cgroup: directories, which rongqi made, resources in force (absent: none, e.g. rootless) */
+  cgroup?: CgroupRecord;
 }
 
 export const STATE_FILE = "state.json";
@@ -80,11 +84,14 @@ export function fileIdentity(path: string): string | undefined {
 }
 
 /** The container's status, from the real process. */
-export function containerStatus(record: ContainerRecord, isPaused: (r: ContainerRecord) => boolean = () => false): ContainerStatus {
+export function containerStatus(record: ContainerRecord, isPaused: (r: ContainerRecord) => boolean = (r) => cgroupPaused(r.cgroup)): ContainerStatus {
   if (!record.pid) return alive(record.creator.pid, record.creator.startTime) ? "creating" : "stopped";
   if (!alive(record.pid, record.pidStartTime)) return "stopped";
   // Until it execs, the container process is the helper waiting for `start`.
-  if (fileIdentity(`/proc/${record.pid}/exe`) === record.helper) {
+  // An unprivileged runtime cannot see the exe of the helper (not dumpable):
+  // then a process never started is still the helper.
+  const exe = fileIdentity(`/proc/${record.pid}/exe`);
+  if (exe === record.helper || (exe === undefined && !record.started)) {
     return alive(record.creator.pid, record.creator.startTime) ? "creating" : "created";
   }
   return isPaused(record) ? "paused" : "running";

@@ -11,6 +11,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { RongqiError } from "../errors.ts";
+import { traced } from "../trace/span.ts";
 
 export interface HookSpec {
   path: string;
@@ -57,16 +58,22 @@ export function runHook(hook: HookSpec, field: string, state: unknown): void {
 
 /** Runs hooks of one kind in order, stopping at the first failure. */
 export function runHooks(hooks: HookSpec[] | undefined, kind: HookKind, state: unknown): void {
-  (hooks ?? []).forEach((h, i) => runHook(h, `hooks.${kind}[${i}]`, state));
+  (hooks ?? []).forEach((h, i) => tracedHook(h, kind, i, state));
 }
 
 /** Runs every hook of one kind; failures become warnings (poststop). */
 export function runHooksWarn(hooks: HookSpec[] | undefined, kind: HookKind, state: unknown, warn: (msg: string) => void): void {
   (hooks ?? []).forEach((h, i) => {
     try {
-      runHook(h, `hooks.${kind}[${i}]`, state);
+      tracedHook(h, kind, i, state);
     } catch (err) {
       warn((err as Error).message);
     }
   });
+}
+
+/** runHook as one step of a --trace. */
+function tracedHook(h: HookSpec, kind: HookKind, i: number, state: unknown): void {
+  const field = `hooks.${kind}[${i}]`;
+  traced(`run ${kind} hook ${h.path}`, () => runHook(h, field, state), { cat: "hook", args: { field, path: h.path } });
 }

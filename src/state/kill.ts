@@ -16,6 +16,7 @@ import { containerStatus, readRecord, type ContainerRecord } from "./container_r
 import { signalProcess } from "./_kill_and_reap.ts";
 import { processStartTime } from "./process_start_time.ts";
 import { validateId } from "./validate_id.ts";
+import { containerCgroupPids, signalContainerCgroup, thawAfterKill } from "../linux/cgroups/signal_container_cgroup.ts";
 
 export interface KillOptions {
   root: string;
@@ -35,10 +36,13 @@ function nsOf(pid: number | "self", kind: string): string | undefined {
 }
 
 /**
- * Every process of the container: with its own pid namespace, the processes
- * in that namespace; otherwise the container process and its descendants.
+ * Every process of the container: the processes in its cgroup; without
+ * one (rootless), with its own pid namespace, the processes in that
+ * namespace, otherwise the container process and its descendants.
  */
 export function containerPids(record: ContainerRecord): number[] {
+  const inCgroup = containerCgroupPids(record);
+  if (inCgroup) return inCgroup;
   const pids = readdirSync("/proc").filter((n) => /^\d+$/.test(n)).map(Number);
   const pidns = nsOf(record.pid, "pid");
   if (pidns && pidns !== nsOf("self", "pid")) return pids.filter((p) => nsOf(p, "pid") === pidns);
@@ -64,6 +68,10 @@ export function kill(opts: KillOptions): void {
   if (status !== "created" && status !== "running" && status !== "paused") {
     throw new RongqiError(`cannot kill container "${opts.id}": it is ${status}`);
   }
+  if (opts.all && record.cgroup) {
+    signalContainerCgroup(record, signal);
+    return;
+  }
   if (opts.all) {
     for (const pid of containerPids(record)) {
       const startTime = pid === record.pid ? record.pidStartTime : String(processStartTime(pid) ?? "");
@@ -74,4 +82,5 @@ export function kill(opts: KillOptions): void {
   if (!signalProcess(record.pid, record.pidStartTime, signal)) {
     throw new RongqiError(`cannot kill container "${opts.id}": its process has exited`);
   }
+  thawAfterKill(record, signal);
 }

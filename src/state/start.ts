@@ -66,10 +66,22 @@ export async function start(opts: { root: string; id: string }): Promise<Contain
     if (status !== "created") throw new RongqiError(`cannot start a container that is ${status}`);
     if (!record.config["process"]) throw new RongqiError("process: the container has no process to start");
     const fifo = join(lock.dir, FIFO_FILE);
+    faultPoint("start:locked");
+    // Recorded before the release: on a full disk or a read-only state root
+    // start fails here, with the container still created, not after it runs.
+    record.started = true;
+    writeRecord(opts.root, record);
+    faultPoint("start:recorded");
     let fd: number;
     try {
       fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
     } catch (err) {
+      record.started = false;
+      try {
+        writeRecord(opts.root, record);
+      } catch {
+        // the error below is the one to report
+      }
       const code = (err as NodeJS.ErrnoException).code;
       if (code === "ENXIO") throw new RongqiError(`container "${opts.id}" is not waiting to start (its process is not reading the exec fifo)`);
       throw new RongqiError(`open exec fifo "${fifo}": ${code}`);
@@ -80,8 +92,6 @@ export async function start(opts: { root: string; id: string }): Promise<Contain
       closeSync(fd);
     }
     faultPoint("start:released");
-    record.started = true;
-    writeRecord(opts.root, record);
     try {
       unlinkSync(fifo);
     } catch {

@@ -51,6 +51,8 @@ export type OpBody =
     /** 0: the target must exist; 1: create it as a directory; 2: as an empty file (in root only). */
     create: 0 | 1 | 2;
     inRoot: boolean;
+    /** In root only: the target may lie inside a procfs (an lxcfs-style file the runtime allows); otherwise the helper refuses such a target. */
+    procTarget?: boolean;
     keepFlags: boolean;
     source: string;
     target: string;
@@ -78,13 +80,31 @@ export type OpBody =
   /** `path` is the container's PATH; empty means the default PATH. */
   | { op: "resolveExec"; file: string; path: string }
   | { op: "exec"; argv: string[]; env: string[] }
-  /** `filter`: raw `struct sock_filter` array; `listenerTag` is required with SECCOMP_FILTER_FLAG_NEW_LISTENER. */
+  /**
+   * `filter`: raw `struct sock_filter` array. With SECCOMP_FILTER_FLAG_NEW_LISTENER the listener fd goes to the
+   * agent of a `seccompListener` op before, or else to the runtime in a NOTIFY with `listenerTag`.
+   */
   | { op: "seccomp"; flags: number; filter: Buffer; listenerTag?: number }
   | { op: "setsid" }
   | { op: "mkdir"; mode: number; path: string }
   | { op: "runHook"; timeoutS: number; path: string; state: string | Buffer; args: string[]; env: string[] }
   /** `mount_setattr(AT_RECURSIVE)`: MOUNT_ATTR_* bits to set and clear (absent: 0). */
-  | { op: "mountSetattr"; target: string; inRoot: boolean; attrSet?: number; attrClr?: number };
+  | { op: "mountSetattr"; target: string; inRoot: boolean; attrSet?: number; attrClr?: number }
+  /** A pty from /dev/ptmx: master sent over the socket at fd `socketFd`, slave on fds 0-2 as controlling terminal; `console`: bind the slave there ("" none). */
+  | { op: "console"; socketFd: number; rows: number; cols: number; console: string }
+  /** `setns(fd, nstype)` on an fd the runtime handed over, then `close(fd)`. */
+  | { op: "setnsFd"; fd: number; nstype: number }
+  /** Connect to the seccomp agent at `path` (a host path: before pivot); `prefix` starts the container process state JSON. */
+  | { op: "seccompListener"; path: string; prefix: string }
+  | { op: "personality"; persona: number }
+  /** `ioprio_set(which, who, ioprio)`. */
+  | { op: "ioprio"; which: number; who: number; ioprio: number }
+  /** `sched_setattr(0, ...)`; runtime/deadline/period in nanoseconds. */
+  | { op: "schedAttr"; policy: number; flags: number; nice: number; priority: number; runtime: Int; deadline: Int; period: Int }
+  /** Join a new session keyring `name`, adding the key permission bits `perm`. */
+  | { op: "keyring"; name: string; perm: number }
+  /** A tmpfs at `target` (in root) that starts with a copy of what the directory held (the tmpcopyup option). */
+  | { op: "tmpcopyup"; flags: number; target: string; data: string };
 
 export type OpName = OpBody["op"];
 
@@ -94,7 +114,8 @@ export const OPCODES: Readonly<Record<OpName, number>> = {
   openRoot: 9, mount: 10, mknod: 11, symlink: 12, writeFile: 13, pivotRoot: 14, chroot: 15,
   mask: 16, readonly: 17, sethostname: 18, setdomainname: 19, chdir: 20, setrlimit: 21, prctl: 22,
   capset: 23, ambient: 24, umask: 25, openFifo: 26, waitStart: 27, closeFrom: 28, resolveExec: 29,
-  exec: 30, seccomp: 31, setsid: 32, mkdir: 33, runHook: 34, mountSetattr: 35,
+  exec: 30, seccomp: 31, setsid: 32, mkdir: 33, runHook: 34, mountSetattr: 35, console: 36, setnsFd: 37,
+  seccompListener: 38, personality: 39, ioprio: 40, schedAttr: 41, keyring: 42, tmpcopyup: 43,
 };
 
 /** Message types on the wire, both directions. */
@@ -107,8 +128,6 @@ export const MSG = {
 export const NO_OP_INDEX = 0xffffffff;
 /** PLAN flag: send a STEP message after each op. */
 export const PLAN_TRACE = 1;
-/** SECCOMP_FILTER_FLAG_NEW_LISTENER. */
-const SECCOMP_NEW_LISTENER = 8;
 
 /** A message from the helper. `exec` is sent right before `execve`: EOF after it means the exec happened. */
 export type HelperMessage =
@@ -134,7 +153,7 @@ function parts(o: OpBody): Parts {
     case "setgroups": return [o.gids, [], []];
     case "openRoot": case "mask": case "readonly": case "chdir": case "openFifo": return [[], [o.path], []];
     case "mount":
-      return [[o.flags, o.create, o.inRoot ? 1 : 0, o.keepFlags ? 1 : 0], [o.source, o.target, o.fstype, o.data], []];
+      return [[o.flags, o.create, o.inRoot ? (o.procTarget ? 2 : 1) : 0, o.keepFlags ? 1 : 0], [o.source, o.target, o.fstype, o.data], []];
     case "mknod": return [[o.mode, o.major, o.minor, o.uid, o.gid], [o.path], []];
     case "symlink": return [[], [o.target, o.path], []];
     case "writeFile": return [[], [o.path, o.data], []];
@@ -152,6 +171,14 @@ function parts(o: OpBody): Parts {
     case "mkdir": return [[o.mode], [o.path], []];
     case "runHook": return [[o.timeoutS], [o.path, o.state], [o.args, o.env]];
     case "mountSetattr": return [[o.attrSet ?? 0, o.attrClr ?? 0, o.inRoot ? 1 : 0], [o.target], []];
+    case "console": return [[o.socketFd, o.rows, o.cols], [o.console], []];
+    case "setnsFd": return [[o.fd, o.nstype], [], []];
+    case "seccompListener": return [[], [o.path, o.prefix], []];
+    case "personality": return [[o.persona], [], []];
+    case "ioprio": return [[o.which, o.who, o.ioprio], [], []];
+    case "schedAttr": return [[o.policy, o.flags, o.nice, o.priority, o.runtime, o.deadline, o.period], [], []];
+    case "keyring": return [[o.perm], [o.name], []];
+    case "tmpcopyup": return [[o.flags], [o.target, o.data], []];
   }
 }
 
@@ -304,8 +331,8 @@ function opFromParts(code: number, i: bigint[], s: Buffer[], l: string[][]): OpB
       const create = num(i[1]);
       if (create !== 0 && create !== 1 && create !== 2) throw new RongqiError("plan: mount create must be 0, 1 or 2");
       return {
-        op: "mount", flags: num(i[0]), create, inRoot: num(i[2]) !== 0, keepFlags: num(i[3]) !== 0,
-        source: str(0), target: str(1), fstype: str(2), data: str(3),
+        op: "mount", flags: num(i[0]), create, inRoot: num(i[2]) !== 0, ...(num(i[2]) === 2 ? { procTarget: true } : {}),
+        keepFlags: num(i[3]) !== 0, source: str(0), target: str(1), fstype: str(2), data: str(3),
       };
     }
     case 11: return { op: "mknod", mode: num(i[0]), major: num(i[1]), minor: num(i[2]), uid: num(i[3]), gid: num(i[4]), path: str(0) };
@@ -330,7 +357,7 @@ function opFromParts(code: number, i: bigint[], s: Buffer[], l: string[][]): OpB
     case 30: return { op: "exec", argv: list(0), env: list(1) };
     case 31: {
       const flags = num(i[0]);
-      return i.length > 1 || flags & SECCOMP_NEW_LISTENER
+      return i.length > 1
         ? { op: "seccomp", flags, filter: buf(0), listenerTag: num(i[1]) }
         : { op: "seccomp", flags, filter: buf(0) };
     }
@@ -338,6 +365,17 @@ function opFromParts(code: number, i: bigint[], s: Buffer[], l: string[][]): OpB
     case 33: return { op: "mkdir", mode: num(i[0]), path: str(0) };
     case 34: return { op: "runHook", timeoutS: num(i[0]), path: str(0), state: buf(1), args: list(0), env: list(1) };
     case 35: return { op: "mountSetattr", target: str(0), inRoot: num(i[2]) !== 0, attrSet: num(i[0]), attrClr: num(i[1]) };
+    case 36: return { op: "console", socketFd: num(i[0]), rows: num(i[1]), cols: num(i[2]), console: str(0) };
+    case 37: return { op: "setnsFd", fd: num(i[0]), nstype: num(i[1]) };
+    case 38: return { op: "seccompListener", path: str(0), prefix: str(1) };
+    case 39: return { op: "personality", persona: num(i[0]) };
+    case 40: return { op: "ioprio", which: num(i[0]), who: num(i[1]), ioprio: num(i[2]) };
+    case 41: return {
+      op: "schedAttr", policy: num(i[0]), flags: num(i[1]), nice: num(i[2]), priority: num(i[3]),
+      runtime: numOrBig(i[4]), deadline: numOrBig(i[5]), period: numOrBig(i[6]),
+    };
+    case 42: return { op: "keyring", perm: num(i[0]), name: str(0) };
+    case 43: return { op: "tmpcopyup", flags: num(i[0]), target: str(0), data: str(1) };
   }
   throw new RongqiError(`plan: unknown opcode ${code}`);
 }

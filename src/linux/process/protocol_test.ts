@@ -42,6 +42,13 @@ const everyOp: OpBody[] = [
   { op: "mkdir", mode: 0o755, path: "/a/b" },
   { op: "runHook", timeoutS: 5, path: "/bin/hook", state: Buffer.from('{"a":"\u0000"}'), args: ["hook", "x"], env: ["A=1"] },
   { op: "mountSetattr", target: "/sys", inRoot: true, attrSet: 1, attrClr: 0x70 },
+  { op: "console", socketFd: 1004, rows: 25, cols: 80, console: "/dev/console" },
+  { op: "setnsFd", fd: 5, nstype: 0x10000000 },
+  { op: "seccompListener", path: "/run/agent.sock", prefix: '{"ociVersion":"1.3.0","fds":["seccompFd"]' },
+  { op: "personality", persona: 8 },
+  { op: "ioprio", which: 1, who: 0, ioprio: (2 << 13) | 4 },
+  { op: "schedAttr", policy: 6, flags: 1, nice: -5, priority: 0, runtime: 1024, deadline: 2n ** 60n, period: 0 },
+  { op: "keyring", name: "_ses.abc", perm: 0x80000 },
   { op: "exec", argv: ["sh", "-c", "echo ünïcode"], env: ["PATH=/bin", ""] },
 ];
 
@@ -173,7 +180,7 @@ t.test("rongqi-init rejects malformed plans", async (t) => {
     [
       "seccomp listener without tag",
       plan(0, 2, Buffer.concat([u32(31, 1), Buffer.from([8, 0, 0, 0, 0, 0, 0, 0]), u32(1), str("12345678"), u32(0), exec])),
-      /listener needs a tag/,
+      /a listener needs a tag or a SECCOMP_LISTENER op before/,
     ],
     [
       "mount create outside the root",

@@ -60,6 +60,12 @@ export interface RunHelperOptions {
   stdio?: readonly [StdioSpec, StdioSpec, StdioSpec];
   /** Pass the runtime's fds 3 .. 3+N-1 as the container's fds 3 .. 3+N-1. */
   preserveFds?: number;
+  /**
+   * More fds of the runtime for the plan (not the container): `extraFds[i]`
+   * is the helper's fd {@link extraFdNumber}(preserveFds, i), right after
+   * the control socket (native/PROTOCOL.md "Extra fds").
+   */
+  extraFds?: readonly number[];
   /** Defaults to {@link findHelper}(). */
   helperPath?: string;
   /**
@@ -99,6 +105,11 @@ export type HelperOutcome = HelperContext & (
   | { kind: "died"; code: number | null; signal: NodeJS.Signals | null }
 );
 
+/** The helper's fd number of `extraFds[index]`. */
+export function extraFdNumber(preserveFds: number, index: number): number {
+  return 4 + preserveFds + index;
+}
+
 export function runHelper(opts: RunHelperOptions): Promise<HelperOutcome> {
   const helper = opts.helperPath ?? findHelper();
   const preserve = opts.preserveFds ?? 0;
@@ -108,6 +119,7 @@ export function runHelper(opts: RunHelperOptions): Promise<HelperOutcome> {
   const stdio: StdioSpec[] = [...(opts.stdio ?? ["inherit", "inherit", "inherit"])];
   for (let fd = 3; fd < ctlIndex; fd++) stdio.push(fd);
   stdio.push("pipe");
+  stdio.push(...(opts.extraFds ?? []));
 
   return new Promise<HelperOutcome>((resolve, reject) => {
     const child = spawn(helper, [String(ctlIndex)], { stdio, env: {}, argv0: "rongqi-init" });

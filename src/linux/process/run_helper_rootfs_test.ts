@@ -88,16 +88,27 @@ t.test("in-root mounts: created targets, symlinks resolved inside the root, pivo
   t.ok(dev.isCharacterDevice() && dev.rdev === ((1 << 8) | 3), "char 1:3");
 });
 
-t.test("MKNOD refuses a different existing node", async (t) => {
+t.test("MKNOD replaces a different existing node, never following a symlink, and refuses a directory", async (t) => {
   const dir = tempDir("mknod");
   t.teardown(() => removeDir(dir));
   const rootfs = busyboxRootfs(dir);
-  mkdirSync(join(rootfs, "dev"));
+  mkdirSync(join(rootfs, "dev/full"), { recursive: true });
   writeFileSync(join(rootfs, "dev/null"), "a file");
-  const r = await runCaptured({
-    ops: [{ op: "openRoot", path: rootfs }, { op: "mknod", mode: S_IFCHR | 0o666, major: 1, minor: 3, uid: 0, gid: 0, path: "/dev/null" }, ...shell("true")],
-  });
-  t.match(r.outcome, { kind: "error", opIndex: 1, errno: 17, detail: "mknodat /dev/null" });
+  const hostFile = join(dir, "hostfile");
+  writeFileSync(hostFile, "host\n");
+  symlinkSync(hostFile, join(rootfs, "dev/zero"));
+  const node = (path: string, minor: number): Op => ({ op: "mknod", mode: S_IFCHR | 0o666, major: 1, minor, uid: 0, gid: 0, path });
+  const r = await runCaptured({ ops: [{ op: "openRoot", path: rootfs }, node("/dev/null", 3), node("/dev/zero", 5), ...shell("true")] });
+  t.match(r.outcome, { kind: "exec" });
+  for (const [name, minor] of [["null", 3], ["zero", 5]] as const) {
+    const st = lstatSync(join(rootfs, "dev", name));
+    t.ok(st.isCharacterDevice(), `/dev/${name} is a device now`);
+    t.equal(st.rdev, 0x100 | minor);
+    t.equal(st.mode & 0o7777, 0o666, "the mode is exact, whatever the umask");
+  }
+  t.equal(readFileSync(hostFile, "utf8"), "host\n", "the file the symlink named is untouched");
+  const d = await runCaptured({ ops: [{ op: "openRoot", path: rootfs }, node("/dev/full", 7), ...shell("true")] });
+  t.match(d.outcome, { kind: "error", opIndex: 1, errno: 21, detail: "mknodat (a directory is in the way) /dev/full" });
 });
 
 t.test("MOUNT with create=0 on a missing in-root target is ENOENT", async (t) => {

@@ -4,15 +4,20 @@
  * v1 hierarchy the host has (named as on the host, e.g. `cpu`, `memory`,
  * `systemd`) plus `unified` where the host mounts cgroup2 there. In a new
  * cgroup namespace each shows the container's own cgroup as its root.
+ * Without one, given the container's cgroup directories (`own`), each
+ * hierarchy is instead a bind mount of the container's own directory, as
+ * runc does, so the container never sees the host's whole tree.
  *
  * @example
  * ```ts
  * cgroupMountOps("/sys/fs/cgroup", parseMountOptions(["ro"]), "mounts[6]");
+ * // no cgroup namespace: bind the container's directories
+ * cgroupMountOps("/sys/fs/cgroup", opts, "mounts[6]", hostCgroupMounts(), { "/sys/fs/cgroup/memory": "/sys/fs/cgroup/memory/rongqi/web" });
  * ```
  */
 import { readFileSync } from "node:fs";
 import type { Op } from "../process/protocol.ts";
-import { MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RELATIME, MS_RDONLY, MS_REMOUNT, type ParsedMountOptions } from "../mount_options.ts";
+import { MS_BIND, MS_NODEV, MS_NOEXEC, MS_NOSUID, MS_RELATIME, MS_RDONLY, MS_REMOUNT, type ParsedMountOptions } from "../mount_options.ts";
 
 export interface HostCgroupMount {
   /** name under the cgroup root, e.g. "memory", "cpu,cpuacct", "unified" */
@@ -45,9 +50,33 @@ export function hostCgroupMounts(mountinfo = readFileSync("/proc/self/mountinfo"
   return out;
 }
 
-export function cgroupMountOps(dest: string, opts: ParsedMountOptions, field: string, host = hostCgroupMounts()): Op[] {
+/**
+ * A bind mount of the container's own cgroup directory `source` on
+ * `target`, then a remount for the mount's flags (read-only, nosuid, ...).
+ */
+function bindOwn(source: string, target: string, flags: number, field: string): Op[] {
+  return [
+    {
+      op: "mount", source, target, fstype: "", data: "", flags: MS_BIND, create: 1, inRoot: true, keepFlags: false,
+      desc: { step: `bind-mount the container's cgroup ${source} on ${target}`, field, path: target, syscall: "mount" },
+    },
+    {
+      op: "mount", source: "", target, fstype: "", data: "", flags: MS_BIND | MS_REMOUNT | (flags & ~MS_REMOUNT), create: 0, inRoot: true, keepFlags: true,
+      desc: { step: `apply the mount's options to ${target}`, field, path: target, syscall: "mount(MS_REMOUNT)" },
+    },
+  ];
+}
+
+/**
+ * `own`: without a cgroup namespace, the container's cgroup directory by
+ * host mount point (e.g. "/sys/fs/cgroup/memory" -> ".../memory/rongqi/web");
+ * a hierarchy it lacks is mounted whole.
+ */
+export function cgroupMountOps(dest: string, opts: ParsedMountOptions, field: string, host = hostCgroupMounts(), own?: Record<string, string>): Op[] {
   const flags = opts.flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
   const unified = host.find((h) => h.name === "" && h.fstype === "cgroup2");
+  const ownDir = (name: string) => own?.[name ? `/sys/fs/cgroup/${name}` : "/sys/fs/cgroup"];
+  if (unified && ownDir("")) return bindOwn(ownDir("")!, dest, flags, field);
   if (unified || host.length === 0) {
     return [{
       op: "mount", source: "cgroup2", target: dest, fstype: "cgroup2", data: "", flags, create: 1, inRoot: true, keepFlags: false,
@@ -62,6 +91,11 @@ export function cgroupMountOps(dest: string, opts: ParsedMountOptions, field: st
   for (const h of host) {
     if (!h.name) continue;
     const target = `${dest}/${h.name}`;
+    const mine = ownDir(h.name);
+    if (mine) {
+      ops.push(...bindOwn(mine, target, flags, field));
+      continue;
+    }
     ops.push({
       op: "mount", source: "cgroup", target, fstype: h.fstype, data: h.data, flags, create: 1, inRoot: true, keepFlags: false,
       desc: { step: `mount cgroup hierarchy ${h.name} on ${target}`, field, path: target, syscall: "mount" },

@@ -19,6 +19,14 @@ import { RongqiError } from "../../errors.ts";
 import type { Op } from "../process/protocol.ts";
 import { MS_BIND, MS_REC, MS_REMOUNT, parseMountOptions } from "../mount_options.ts";
 import { cgroupMountOps } from "./cgroup_mount.ts";
+import { procMountCheck } from "./proc_mount_check.ts";
+import { unownedNamespaceMount, type UnownedNamespaces } from "./unowned_namespace_mount.ts";
+
+/** The `procTarget` field for a mount op: present only when true. */
+const procTargetOf = (c: { procTarget: boolean }) => (c.procTarget ? { procTarget: true } : {});
+
+/** Mount option extensions carried out by code of their own (see mount_options.ts). */
+export const IMPLEMENTED_EXTENSIONS: readonly string[] = ["tmpcopyup"];
 
 export interface MountSpec {
   destination: string;
@@ -33,6 +41,10 @@ export interface MountContext {
   userns: boolean;
   /** warnings for the user (deprecated relative destinations, ...) */
   warnings: string[];
+  /** without a cgroup namespace: the container's cgroup directories by host mount point (cgroupMountOps' `own`) */
+  cgroupDirs?: Record<string, string>;
+  /** in a user namespace: namespaces it does not own, whose sysfs/mqueue become binds of the host's (unowned_namespace_mount.ts) */
+  unowned?: UnownedNamespaces;
 }
 
 /** Flags that take effect only on a remount of a bind mount. */
@@ -48,17 +60,32 @@ export function mountDestination(m: MountSpec, field: string, warnings: string[]
 
 export function mountOps(mounts: readonly MountSpec[] | undefined, ctx: MountContext): Op[] {
   const ops: Op[] = [];
-  (mounts ?? []).forEach((m, i) => {
+  (mounts ?? []).map((m) => unownedNamespaceMount(m, ctx.unowned)).forEach((m, i) => {
     const field = `mounts[${i}]`;
     const dest = mountDestination(m, field, ctx.warnings);
     const opts = parseMountOptions(m.options);
     const type = m.type ?? "";
     const what = `${type || "bind"} on ${dest} (${field})`;
-    if (opts.extensions.length) {
-      throw new RongqiError(`${field}.options: ${opts.extensions.join(", ")} not supported yet`);
+    const unsupported = opts.extensions.filter((e) => !IMPLEMENTED_EXTENSIONS.includes(e));
+    if (unsupported.length) {
+      throw new RongqiError(`${field}.options: ${unsupported.join(", ")} not supported yet`);
+    }
+    if (opts.extensions.includes("tmpcopyup")) {
+      if (type !== "tmpfs") throw new RongqiError(`${field}.options: tmpcopyup applies to tmpfs mounts only, not "${type || "bind"}"`);
+      ops.push({
+        op: "tmpcopyup", target: dest, flags: opts.flags & ~MS_REC, data: opts.data.join(","),
+        desc: { step: `mount tmpfs on ${dest} with a copy of its contents (${field})`, field, path: dest, syscall: "mount" },
+      });
+      for (const p of opts.propagation) {
+        ops.push({
+          op: "mount", source: "", target: dest, fstype: "", data: "", flags: p, create: 0, inRoot: true, keepFlags: false,
+          desc: { step: `set propagation of ${dest}`, field, path: dest, syscall: "mount" },
+        });
+      }
+      return;
     }
     if (type === "cgroup" || type === "cgroup2") {
-      ops.push(...cgroupMountOps(dest, opts, field));
+      ops.push(...cgroupMountOps(dest, opts, field, undefined, ctx.cgroupDirs));
       return;
     }
     const bind = (opts.flags & MS_BIND) !== 0;
@@ -73,7 +100,7 @@ export function mountOps(mounts: readonly MountSpec[] | undefined, ctx: MountCon
       }
       ops.push({
         op: "mount", source, target: dest, fstype: "", data: "", flags: MS_BIND | (opts.flags & MS_REC),
-        create: isDir ? 1 : 2, inRoot: true, keepFlags: false,
+        create: isDir ? 1 : 2, inRoot: true, keepFlags: false, ...procTargetOf(procMountCheck(dest, m, field, true, source)),
         desc: { step: `bind-mount ${source} on ${dest}`, field, path: dest, syscall: "mount" },
       });
       const remountFlags = opts.flags & MS_BIND_REMOUNT_FLAGS;
@@ -87,7 +114,7 @@ export function mountOps(mounts: readonly MountSpec[] | undefined, ctx: MountCon
     } else {
       ops.push({
         op: "mount", source: m.source ?? type, target: dest, fstype: type, data: opts.data.join(","),
-        flags: opts.flags & ~MS_REC, create: 1, inRoot: true, keepFlags: false,
+        flags: opts.flags & ~MS_REC, create: 1, inRoot: true, keepFlags: false, ...procTargetOf(procMountCheck(dest, m, field, false)),
         desc: { step: `mount ${what}`, field, path: dest, syscall: "mount" },
       });
     }
