@@ -39,6 +39,7 @@ import { removeContainerCgroup } from "../linux/cgroups/remove_container_cgroup.
 import { cgroupMountSources, planCgroup } from "../linux/cgroups/plan_cgroup.ts";
 import { setupContainerCgroup, type SetupCgroupOptions } from "../linux/cgroups/setup_container_cgroup.ts";
 import { rootlessCgroups } from "../runtime_options.ts";
+import { rootlessMountSources } from "../linux/cgroups/rootless_mount_sources.ts";
 
 export interface CreateOptions {
   root: string;
@@ -119,7 +120,7 @@ export async function create(opts: CreateOptions): Promise<Created> {
       fifoPath: fifo, preserveFds, noPivot: opts.noPivot ?? false, host: hostFacts(),
       consoleFd: console ? extraFdNumber(preserveFds, 0) : undefined,
       sessionKeyring: opts.noNewKeyring ? undefined : opts.id, setgroupsDenied: idMaps?.denySetgroups,
-      cgroupDirs: cgroupMountSources(planCgroup({ id: opts.id, root: opts.root, cgroupsPath: loaded.config.linux?.cgroupsPath })),
+      cgroupDirs: rootlessMountSources(cgroupMountSources(planCgroup({ id: opts.id, root: opts.root, cgroupsPath: loaded.config.linux?.cgroupsPath })), { rootless: opts.rootless ?? rootlessCgroups("auto") }),
     }), { cat: "config" });
     const ht = traceHelper(plan.ops);
     warnings.push(...plan.warnings);

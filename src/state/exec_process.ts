@@ -80,7 +80,7 @@ export function execProcess(base: ExecProcess | undefined, opts: ExecProcessOpti
     proc.env = [...(proc.env ?? []), ...opts.env];
   }
   // process.user is optional in the schema: absent (or partial), uid and gid are 0, as in runc
-  proc.user = { uid: 0, gid: 0, ...proc.user };
+  proc.user = { ...proc.user, uid: proc.user?.uid ?? 0, gid: proc.user?.gid ?? 0 };
   if (opts.user !== undefined) {
     const u = parseUser(opts.user);
     proc.user.uid = u.uid;

@@ -64,7 +64,11 @@ export function setupContainerCgroup(opts: SetupCgroupOptions): CgroupRecord | u
     m.apply(resources, { update: false, warn: (msg) => log.warn(msg) });
     m.addProcess(opts.pid);
   } catch (err) {
-    if (opts.rootless && err instanceof SyscallError && PERMISSION.has(err.code) && !plansAnyLimit(resources)) {
+    const denied = opts.rootless && err instanceof SyscallError && PERMISSION.has(err.code);
+    if (denied && plansAnyLimit(resources)) {
+      throw err.wrap("linux.resources: the limits need a cgroup, and this user may not make one here (rootless; give a delegated linux.cgroupsPath, or drop the limits)");
+    }
+    if (denied) {
       log.debug(`rootless: no cgroup for the container: ${err.message}`);
       try {
         m.destroy();
