@@ -9,6 +9,8 @@
  * removeContainerCgroup(record);
  * ```
  */
+import { rmdirSync } from "node:fs";
+import { basename, dirname } from "node:path";
 import { RongqiError } from "../../errors.ts";
 import { cgroupManager } from "./cgroup_manager.ts";
 import { sleep } from "./_tree.ts";
@@ -28,4 +30,25 @@ export function removeContainerCgroup(record: { id: string; cgroup?: CgroupRecor
     }
   }
   m.destroy();
+  removeEmptyDefaultParents(Object.values(record.cgroup.dirs));
+}
+
+/** `/rongqi` or `/rongqi-<hash>`: the parents defaultCgroupsPath() puts containers in. */
+const DEFAULT_PARENT_NAME = /^rongqi(-[0-9a-f]{8})?$/;
+
+/**
+ * The default parent of a container's cgroup is shared by the containers of
+ * one state root: the last one to go removes it. rmdir only ever removes an
+ * empty cgroup, so a parent still holding a container stays.
+ */
+function removeEmptyDefaultParents(dirs: readonly string[]): void {
+  for (const dir of dirs) {
+    const parent = dirname(dir);
+    if (!DEFAULT_PARENT_NAME.test(basename(parent))) continue;
+    try {
+      rmdirSync(parent);
+    } catch {
+      // still in use (ENOTEMPTY/EBUSY), or already gone
+    }
+  }
 }
