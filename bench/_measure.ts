@@ -76,6 +76,29 @@ export function timeRuns(
   return stats(samples);
 }
 
+/**
+ * Times two calls alternately (a, b, a, b, ...), `warmup` + `runs` times
+ * each, so that both see the same machine: for a ratio of the two.
+ */
+export function timeRunsAlternately(
+  opts: { warmup: number; runs: number },
+  a: () => readonly string[],
+  b: () => readonly string[],
+  log: CallLog,
+): [Stats, Stats] {
+  const sa: number[] = [];
+  const sb: number[] = [];
+  for (let i = 0; i < opts.warmup + opts.runs; i++) {
+    const ta = timeCall(a(), log);
+    const tb = timeCall(b(), log);
+    if (i >= opts.warmup) {
+      sa.push(ta);
+      sb.push(tb);
+    }
+  }
+  return [stats(sa), stats(sb)];
+}
+
 /** Starts every argv at once; returns the wall time until the last one exited (ms). */
 export async function timeConcurrent(argvs: readonly (readonly string[])[], log: CallLog): Promise<number> {
   const from = log.size();

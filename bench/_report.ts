@@ -125,11 +125,15 @@ export function formatProfileNote(t: TargetResult, mine: number, ref: number, pr
     const calls = profiles.length === 1 ? "one call" : `${profiles.length} calls`;
     lines.push(`  What would close it: each rongqi call starts a fresh Node and loads the CLI (rongqi --version: ${floorMs.toFixed(1)} ms); ` +
       `this row makes ${calls}, ${floor.toFixed(1)} ms before any work, against a budget of ${budget.toFixed(1)} ms.`);
+    const own = mine - floor;
+    const fresh = "the calls must stop starting a fresh Node each (a native fast path for these commands, or a resident process the CLI hands calls to)";
     if (floor >= budget) {
-      lines.push("    No change inside the commands can meet the target: the calls must stop starting a fresh Node each " +
-        "(a native fast path for these commands, or a resident process the CLI hands calls to), and the steps above show what remains after that.");
+      lines.push(`    No change inside the commands can meet the target: ${fresh}; the steps above show what remains after that.`);
+    } else if (need >= 0.8 * own) {
+      lines.push(`    Nearly all of the commands' own work (${need.toFixed(1)} of the ${own.toFixed(1)} ms beyond that floor) would have to go, ` +
+        `so in practice ${fresh}; the steps above show what remains after that.`);
     } else {
-      lines.push(`    The commands' own work must shrink by ${need.toFixed(1)} ms of the ${(mine - floor).toFixed(1)} ms they take beyond that floor; ` +
+      lines.push(`    The commands' own work must shrink by ${need.toFixed(1)} ms of the ${own.toFixed(1)} ms they take beyond that floor; ` +
         "the largest steps and CPU consumers are listed above.");
     }
   }

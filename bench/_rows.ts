@@ -9,6 +9,17 @@ export interface RowDef {
   unit: Unit;
 }
 
+/** The sections of bench/_worker.ts, in the order they run; each is measured for every runtime in turn. */
+export const SECTIONS: readonly { id: string; rows: readonly string[] }[] = [
+  { id: "version", rows: ["version"] },
+  { id: "run", rows: ["run"] },
+  { id: "csd", rows: ["csd", "create", "start", "delete"] },
+  { id: "createdRss", rows: ["createdRss"] },
+  { id: "peak", rows: ["peak.create", "peak.start", "peak.state", "peak.list", "peak.delete", "peak.run"] },
+  { id: "concurrent", rows: ["concurrent"] },
+  { id: "population", rows: ["state1", "list1", "stateN", "listN"] },
+];
+
 export const RUNTIME_ROWS: readonly RowDef[] = [
   { id: "version", label: "--version (start-up floor)", unit: "ms" },
   { id: "run", label: "run busybox /bin/true", unit: "ms" },
@@ -33,7 +44,8 @@ export const RUNTIME_ROWS: readonly RowDef[] = [
 /** Measured once, not per runtime. */
 export const BASELINE_ROWS: readonly RowDef[] = [
   { id: "spawn", label: "spawn /bin/true (harness floor)", unit: "ms" },
-  { id: "node", label: "node -e 0 (the pinned Node)", unit: "ms" },
+  { id: "node", label: "node -e 0 (the pinned Node), at the start", unit: "ms" },
+  { id: "nodeBesideState", label: "node -e 0, timed alternately with rongqi state", unit: "ms" },
 ];
 
 export interface Target {
@@ -52,5 +64,5 @@ export const TARGETS: readonly Target[] = [
   { row: "run", against: { runtime: "runc" }, max: 1.0, text: "run of /bin/true no slower than runc", calls: ["run"] },
   { row: "csd", against: { runtime: "runc" }, max: 2.0, text: "create+start+delete at most 2x runc", calls: ["create", "start", "delete"] },
   { row: "createdRss", against: { runtime: "runc" }, max: 1.0, text: "created-state process no larger than runc's" },
-  { row: "state1", against: { baseline: "node" }, max: 1.5, text: "state within 1.5x of node -e 0", calls: ["state"] },
+  { row: "state1", against: { baseline: "nodeBesideState" }, max: 1.5, text: "state within 1.5x of node -e 0", calls: ["state"] },
 ];

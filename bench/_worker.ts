@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Bundles } from "./_bundles.ts";
-import { CallError, CallLog, peakRssKiB, runBatched, rssKiB, stats, timeCall, timeConcurrent, timeRuns, type Stats } from "./_measure.ts";
+import { CallError, CallLog, peakRssKiB, runBatched, rssKiB, stats, timeCall, timeConcurrent, timeRuns, timeRunsAlternately, type Stats } from "./_measure.ts";
 
 export interface WorkerConfig {
   name: string;
@@ -21,7 +21,12 @@ export interface WorkerConfig {
   concurrent: number;
   /** repetitions of the concurrent start and of memory measurements */
   rounds: number;
-  gnuTime: boolean;
+  /** the sections to run (ids of SECTIONS in _rows.ts), in order */
+  sections: string[];
+  /** the Node to time `node -e 0` with, alternately with `state` (rongqi's worker) */
+  nodeBaseline?: string;
+  /** prefix of the container ids, unique per worker */
+  prefix: string;
   log: string;
   out: string;
 }
@@ -34,7 +39,7 @@ const rt = (...args: string[]) => [config.bin, "--root", config.root, ...args];
 const results: Record<string, RowResult> = {};
 const live = new Set<string>();
 let seq = 0;
-const newId = (what: string) => `${what}-${++seq}`;
+const newId = (what: string) => `${config.prefix}${what}-${++seq}`;
 const say = (msg: string) => process.stderr.write(`  ${config.name}: ${msg}\n`);
 
 function forceDelete(id: string): void {
@@ -46,8 +51,9 @@ function forceDelete(id: string): void {
   live.delete(id);
 }
 
-/** Runs one section; a failure is recorded for its rows and the others go on. */
-async function section(rows: string[], what: string, fn: () => Promise<void> | void): Promise<void> {
+/** Runs one section if it was asked for; a failure is recorded for its rows and the others go on. */
+async function section(id: string, rows: string[], what: string, fn: () => Promise<void> | void): Promise<void> {
+  if (!config.sections.includes(id)) return;
   say(what);
   try {
     await fn();
@@ -63,15 +69,15 @@ async function section(rows: string[], what: string, fn: () => Promise<void> | v
 
 const timing = { warmup: config.warmup, runs: config.runs };
 
-await section(["version"], "--version", () => {
+await section("version", ["version"], "--version", () => {
   results["version"] = timeRuns(timing, () => [config.bin, "--version"], log);
 });
 
-await section(["run"], "run /bin/true", () => {
-  results["run"] = timeRuns(timing, (i) => rt("run", "--bundle", config.bundles.true, `run-${i}`), log);
+await section("run", ["run"], "run /bin/true", () => {
+  results["run"] = timeRuns(timing, () => rt("run", "--bundle", config.bundles.true, newId("run")), log);
 });
 
-await section(["csd", "create", "start", "delete"], "create + start + delete", () => {
+await section("csd", ["csd", "create", "start", "delete"], "create + start + delete", () => {
   const parts: Record<"create" | "start" | "delete", number[]> = { create: [], start: [], delete: [] };
   const sums: number[] = [];
   for (let i = 0; i < config.warmup + config.runs; i++) {
@@ -91,7 +97,7 @@ await section(["csd", "create", "start", "delete"], "create + start + delete", (
   for (const k of ["create", "start", "delete"] as const) results[k] = stats(parts[k]);
 });
 
-await section(["createdRss"], "RSS in the created state", () => {
+await section("createdRss", ["createdRss"], "RSS in the created state", () => {
   const samples: number[] = [];
   for (let i = 0; i < config.rounds; i++) {
     const id = newId("rss");
@@ -112,27 +118,25 @@ function stateOf(id: string): { pid: number; status: string } {
   return JSON.parse(r.stdout) as { pid: number; status: string };
 }
 
-if (config.gnuTime) {
-  const peaks = ["create", "start", "state", "list", "delete", "run"].map((c) => `peak.${c}`);
-  await section(peaks, "peak RSS of each call", () => {
-    const s: Record<string, number[]> = Object.fromEntries(peaks.map((p) => [p, []]));
-    const scratch = join(config.root, "..", `time-${config.name}.txt`);
-    for (let i = 0; i < config.rounds; i++) {
-      const id = newId("peak");
-      live.add(id);
-      s["peak.create"]!.push(peakRssKiB(rt("create", "--bundle", config.bundles.true, id), log, scratch));
-      s["peak.state"]!.push(peakRssKiB(rt("state", id), log, scratch));
-      s["peak.list"]!.push(peakRssKiB(rt("list"), log, scratch));
-      s["peak.start"]!.push(peakRssKiB(rt("start", id), log, scratch));
-      s["peak.delete"]!.push(peakRssKiB(rt("delete", "--force", id), log, scratch));
-      live.delete(id);
-      s["peak.run"]!.push(peakRssKiB(rt("run", "--bundle", config.bundles.true, newId("peakrun")), log, scratch));
-    }
-    for (const p of peaks) results[p] = stats(s[p]!);
-  });
-}
+const peaks = ["create", "start", "state", "list", "delete", "run"].map((c) => `peak.${c}`);
+await section("peak", peaks, "peak RSS of each call", () => {
+  const s: Record<string, number[]> = Object.fromEntries(peaks.map((p) => [p, []]));
+  const scratch = join(config.root, "..", `time-${config.name}.txt`);
+  for (let i = 0; i < config.rounds; i++) {
+    const id = newId("peak");
+    live.add(id);
+    s["peak.create"]!.push(peakRssKiB(rt("create", "--bundle", config.bundles.true, id), log, scratch));
+    s["peak.state"]!.push(peakRssKiB(rt("state", id), log, scratch));
+    s["peak.list"]!.push(peakRssKiB(rt("list"), log, scratch));
+    s["peak.start"]!.push(peakRssKiB(rt("start", id), log, scratch));
+    s["peak.delete"]!.push(peakRssKiB(rt("delete", "--force", id), log, scratch));
+    live.delete(id);
+    s["peak.run"]!.push(peakRssKiB(rt("run", "--bundle", config.bundles.true, newId("peakrun")), log, scratch));
+  }
+  for (const p of peaks) results[p] = stats(s[p]!);
+});
 
-await section(["concurrent"], `${config.concurrent} containers started concurrently`, async () => {
+await section("concurrent", ["concurrent"], `${config.concurrent} containers started concurrently`, async () => {
   const samples: number[] = [];
   for (let r = 0; r < config.rounds; r++) {
     const ids = Array.from({ length: config.concurrent }, () => newId("conc"));
@@ -144,11 +148,16 @@ await section(["concurrent"], `${config.concurrent} containers started concurren
   results["concurrent"] = stats(samples);
 });
 
-await section(["state1", "list1", "stateN", "listN"], `state and list with 1 and ${config.population} containers`, async () => {
+await section("population", ["state1", "list1", "stateN", "listN"], `state and list with 1 and ${config.population} containers`, async () => {
   const first = newId("pop");
   live.add(first);
   timeCall(rt("run", "--detach", "--bundle", config.bundles.sleep, first), log);
-  results["state1"] = timeRuns(timing, () => rt("state", first), log);
+  if (config.nodeBaseline) {
+    // The state target is a ratio to `node -e 0`: both timed alternately.
+    [results["state1"], results["nodeBesideState"]] = timeRunsAlternately(timing, () => rt("state", first), () => [config.nodeBaseline!, "-e", "0"], log);
+  } else {
+    results["state1"] = timeRuns(timing, () => rt("state", first), log);
+  }
   results["list1"] = timeRuns(timing, () => rt("list"), log);
   const more = Array.from({ length: config.population - 1 }, () => newId("pop"));
   for (const id of more) live.add(id);

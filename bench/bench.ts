@@ -4,10 +4,13 @@
  * and written as JSON for tracking. Targets that rongqi misses get a profile
  * of one call (its --trace and a V8 CPU profile) saying where the time goes.
  *
- * Each runtime is measured by a worker process of its own (bench/_worker.ts)
- * with a private --root and the same busybox bundles; crun's worker runs in a
- * private mount namespace with /sys/fs/cgroup/unified unmounted, which crun
- * needs on this hybrid cgroup layout. Everything made is removed at the end.
+ * Each section (_rows.ts) is measured for every runtime in turn, by a worker
+ * process (bench/_worker.ts), so that a change of the machine's load during
+ * the run weighs on all runtimes alike. Each runtime has a private --root and
+ * the same busybox bundles; crun's workers run in a private mount namespace
+ * with /sys/fs/cgroup/unified unmounted, which crun needs on this hybrid
+ * cgroup layout. rongqi is measured from a copy of the build taken at the
+ * start. Everything made is removed at the end.
  *
  * Groups of rows live in _rows.ts. The snapshotter's rows (import throughput
  * and prepare time beside umoci) are a group still to come: it will be a
@@ -18,10 +21,12 @@
  *          [--json FILE] [--no-profile]
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, release, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { cgroupLayout } from "../src/linux/cgroups/cgroup_layout.ts";
+import { defaultCgroupsPath } from "../src/linux/cgroups/plan_cgroup.ts";
 import { TOP } from "../test/_bundle.ts";
 import { makeBundles } from "./_bundles.ts";
 import { CallLog, hasGnuTime, timeRuns, type Stats } from "./_measure.ts";
@@ -29,7 +34,7 @@ import { profileCall } from "./_profile.ts";
 import { evaluateTargets, formatProfileNote, formatTable, formatTargets, label, type Results } from "./_report.ts";
 import { findRuntimes, PRIVATE_NS_SCRIPT, type Runtime } from "./_runtimes.ts";
 import { snapshotInstall } from "./_snapshot_install.ts";
-import { RUNTIME_ROWS, TARGETS } from "./_rows.ts";
+import { RUNTIME_ROWS, SECTIONS, TARGETS } from "./_rows.ts";
 import type { RowResult, WorkerConfig } from "./_worker.ts";
 
 const { values: args } = parseArgs({
@@ -63,10 +68,29 @@ const opts = {
 };
 const jsonFile = resolve(args.json ?? join(TOP, "bench/results/latest.json"));
 const say = (msg: string) => process.stderr.write(msg + "\n");
+/** the pinned Node, for the `node -e 0` baseline */
+const NODE = join(TOP, "node_modules/node/bin/node");
 
 const top = mkdtempSync(join(tmpdir(), "rongqi-bench-"));
 let runtimes: Runtime[] = [];
 const rootOf = (rt: Runtime) => join(top, `root-${rt.name}`);
+
+/**
+ * The parent cgroup rongqi makes for the containers of a state root other
+ * than its default (/rongqi-<hash of the root>): left empty in every
+ * hierarchy once they are deleted, and removed here.
+ */
+function removeRootCgroups(root: string): void {
+  const parent = dirname(defaultCgroupsPath("x", root));
+  const layout = cgroupLayout();
+  for (const m of [...Object.values(layout.v1), ...(layout.unified ? [layout.unified] : [])]) {
+    try {
+      rmdirSync(join(m.mount, parent));
+    } catch {
+      // not made, or still in use
+    }
+  }
+}
 
 /** Deletes whatever a runtime left under its root (after a failed worker), then the temp dir. */
 function cleanupAll(): void {
@@ -82,6 +106,7 @@ function cleanupAll(): void {
       spawnSync(argv[0]!, argv.slice(1), { stdio: "ignore" });
     }
   }
+  for (const root of [join(top, "root-rongqi"), join(top, "root-profile")]) removeRootCgroups(root);
   rmSync(top, { recursive: true, force: true });
 }
 for (const [sig, code] of [["SIGINT", 130], ["SIGTERM", 143], ["SIGHUP", 129]] as const) {
@@ -108,30 +133,41 @@ try {
   const log = new CallLog(join(top, "baseline.log"));
   const baselines: Record<string, Stats> = {
     spawn: timeRuns(opts, () => ["/bin/true"], log),
-    node: timeRuns(opts, () => [join(TOP, "node_modules/node/bin/node"), "-e", "0"], log),
+    node: timeRuns(opts, () => [NODE, "-e", "0"], log),
   };
   log.close();
 
+  // Section by section, every runtime in turn, so that a change in the
+  // machine's load during the run weighs on all of them alike.
   const rows: Record<string, Record<string, RowResult>> = {};
-  for (const rt of runtimes) {
-    say(`measuring ${rt.name}`);
-    mkdirSync(rootOf(rt), { recursive: true });
-    const cfg: WorkerConfig = {
-      name: rt.name, bin: rt.bin, root: rootOf(rt), bundles, ...opts, gnuTime,
-      log: join(top, `${rt.name}.log`), out: join(top, `${rt.name}.json`),
-    };
-    writeFileSync(join(top, `${rt.name}.config.json`), JSON.stringify(cfg));
-    const argv = [...rt.wrap, process.execPath, join(TOP, "bench/_worker.ts"), join(top, `${rt.name}.config.json`)];
-    const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "inherit", "inherit"] });
-    if (r.status !== 0 || !existsSync(cfg.out)) {
-      say(`  ${rt.name}: the worker failed (${r.signal ?? `exit status ${r.status}`})`);
-      for (const def of RUNTIME_ROWS) (rows[def.id] ??= {})[rt.name] = { error: `worker failed (${r.signal ?? `exit status ${r.status}`})` };
-      continue;
+  for (const rt of runtimes) mkdirSync(rootOf(rt), { recursive: true });
+  for (const { id: section, rows: sectionRows } of SECTIONS) {
+    if (section === "peak" && !gnuTime) continue;
+    say(`${section}:`);
+    for (const rt of runtimes) {
+      const name = `${rt.name}-${section}`;
+      const cfg: WorkerConfig = {
+        name: rt.name, bin: rt.bin, root: rootOf(rt), bundles, ...opts, sections: [section], prefix: `${section}-`,
+        ...(rt.name === "rongqi" ? { nodeBaseline: NODE } : {}),
+        log: join(top, `${rt.name}.log`), out: join(top, `${name}.json`),
+      };
+      writeFileSync(join(top, `${name}.config.json`), JSON.stringify(cfg));
+      const argv = [...rt.wrap, process.execPath, join(TOP, "bench/_worker.ts"), join(top, `${name}.config.json`)];
+      const r = spawnSync(argv[0]!, argv.slice(1), { stdio: ["ignore", "inherit", "inherit"] });
+      if (r.status !== 0 || !existsSync(cfg.out)) {
+        const why = `the worker failed (${r.signal ?? `exit status ${r.status}`})`;
+        say(`  ${rt.name}: ${why}`);
+        for (const id of sectionRows) (rows[id] ??= {})[rt.name] = { error: why };
+        continue;
+      }
+      const measured = JSON.parse(readFileSync(cfg.out, "utf8")) as Record<string, RowResult>;
+      for (const [id, v] of Object.entries(measured)) {
+        if (id === "nodeBesideState") {
+          if (!("error" in v)) baselines[id] = v;
+        } else (rows[id] ??= {})[rt.name] = v;
+      }
     }
-    const measured = JSON.parse(readFileSync(cfg.out, "utf8")) as Record<string, RowResult>;
-    for (const [id, v] of Object.entries(measured)) (rows[id] ??= {})[rt.name] = v;
   }
-
   const results: Results = { runtimes: runtimes.map((r) => r.name), rows, baselines, labels: { N: opts.population, C: opts.concurrent } };
   const targets = evaluateTargets(results, TARGETS);
   const loadAfter = loadavg()[0]!;
@@ -148,7 +184,8 @@ try {
       const def = TARGETS[i]!;
       if (t.met !== false || !def.calls) continue;
       const mine = (rows[t.row]!["rongqi"] as Stats).median;
-      const ref = "runtime" in def.against ? (rows[t.row]![def.against.runtime] as Stats).median : baselines[def.against.baseline]!.median;
+      const ref = "runtime" in def.against ? (rows[t.row]![def.against.runtime] as Stats).median : baselines[def.against.baseline]?.median;
+      if (ref === undefined) continue;
       const floor = rows["version"]?.["rongqi"];
       const id = `prof-${t.row}`;
       const rq = (...a: string[]) => spawnSync(rongqi.bin, ["--root", root, ...a], { stdio: "ignore" });

@@ -135,7 +135,7 @@ export function saveFinding(dir: string, f: Finding): string {
 export function formatReports(reports: readonly TargetReport[]): string {
   const cols = ["target", "inputs", "ok", "error", "crash", "hang", "leak", "escape", "seconds"] as const;
   const rows = reports.map((r) => cols.map((c) => String(r[c])));
-  const sum = cols.map((c) => (c === "target" ? "total" : String(reports.reduce((s, r) => s + Number(r[c]), 0))));
+  const sum = cols.map((c) => (c === "target" ? "total" : String(Math.round(reports.reduce((s, r) => s + Number(r[c]), 0) * 10) / 10)));
   const all = [cols.map(String), ...rows, sum];
   const width = cols.map((_, i) => Math.max(...all.map((r) => r[i]!.length)));
   return all.map((r) => r.map((v, i) => (i ? v.padStart(width[i]!) : v.padEnd(width[i]!))).join("  ")).join("\n");

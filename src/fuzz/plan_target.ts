@@ -105,13 +105,13 @@ export function planTarget(): Target<PlanInput> {
         child.kill("SIGKILL");
         finish({ kind: "hang", detail: `still running 10 s after the plan${ended ? ", with the runtime's end closed" : ""}` });
       }, 10_000);
-      // The runtime goes away after a second of silence: the helper must then end by itself.
+      // The runtime goes away after 300 ms of silence: the helper must then end by itself.
       const arm = () => {
         clearTimeout(quiet);
         quiet = setTimeout(() => {
           ended = true;
           socket.end();
-        }, 1000);
+        }, 300);
       };
       let done = false;
       const finish = (o: Outcome) => {

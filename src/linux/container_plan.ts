@@ -40,6 +40,7 @@ import { MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SLAVE
 import { classifyNamespaces, CLONE_NEWUSER, createsNamespace, hasNamespace } from "./namespaces.ts";
 import { processOps } from "./process_ops.ts";
 import { mountDestination, mountOps, type MountSpec } from "./rootfs/mount_ops.ts";
+import { unmaskedKernelMounts } from "./rootfs/proc_mount_check.ts";
 import { unownedNamespaces } from "./rootfs/unowned_namespace_mount.ts";
 import { dumpableDuring } from "./dumpable_during.ts";
 import { consoleOp } from "./terminal_ops.ts";
@@ -222,6 +223,7 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   ops.push({ op: "openRoot", path: rootfs, desc: { step: "open the rootfs", field: "root.path", path: rootfs, syscall: "open" } });
   ops.push(...applyMountLabel(mountOps(config.mounts, { bundle, userns, unowned: unownedNamespaces(ns, opts.host.userns === true), warnings, cgroupDirs: createsNamespace(ns, "cgroup") ? undefined : opts.cgroupDirs }), linux.mountLabel));
   const dests = (config.mounts ?? []).map((m, i) => ({ dest: mountDestination(m, `mounts[${i}]`, []), m }));
+  unmaskedKernelMounts(config.mounts, linux);
   const devBound = dests.some(({ dest, m }) => dest === "/dev" && (m.options ?? []).some((o) => o === "bind" || o === "rbind"));
   if (!devBound) {
     ops.push(...deviceOps(linux.devices, { userns, devpts: dests.some(({ dest }) => dest === "/dev/pts") }));

@@ -10,7 +10,7 @@ const err = (e: Partial<SchemaError> & { keyword: string }): SchemaError => ({
   ...e,
 });
 
-t.test("every pattern in the schemas has a readable name", (t) => {
+t.test("every pattern in the runtime's schemas has a readable name", (t) => {
   const dir = new URL("../../schemas/", import.meta.url);
   const patterns = new Set<string>();
   const walk = (v: unknown): void => {
@@ -22,7 +22,8 @@ t.test("every pattern in the schemas has a readable name", (t) => {
       }
     }
   };
-  for (const f of readdirSync(dir)) if (f.endsWith(".json")) walk(JSON.parse(readFileSync(new URL(f, dir), "utf8")));
+  // The image schemas (image-*.json) belong to the snapshotter, which reports with its own messages.
+  for (const f of readdirSync(dir)) if (f.endsWith(".json") && !f.startsWith("image-")) walk(JSON.parse(readFileSync(new URL(f, dir), "utf8")));
   t.ok(patterns.size >= 5);
   for (const p of patterns) t.type(PATTERN_NAMES[p], "function", p);
   t.end();

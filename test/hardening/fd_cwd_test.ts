@@ -20,7 +20,7 @@ function fdsOf(pid: number): string[] {
   return readdirSync(`/proc/${pid}/fd`).sort((a, b) => Number(a) - Number(b));
 }
 
-t.test("the container process has exactly stdio and the preserved fds, at create, after start and for exec", async (t) => {
+t.test("the container process has exactly stdio and the preserved fds, started or exec'd", async (t) => {
   const b = makeBundle(["sleep", "1000"]);
   const id = uniqueId("fds");
   t.teardown(() => cleanup(b));

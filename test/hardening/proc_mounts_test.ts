@@ -43,6 +43,26 @@ t.test("config mounts inside /proc are refused with a clear error, except the lx
   t.same(await settledLeftovers(b), []);
 });
 
+t.test("a second procfs elsewhere, which masked and read-only paths would not cover, is refused", async (t) => {
+  // /proc/sys is read-only in the default config; the same files under a second procfs would not be
+  const b = makeBundle(["sh", "-c", "(echo x > /proc2/sys/kernel/domainname) 2>/dev/null && echo writable || echo read-only"]);
+  t.teardown(() => cleanup(b));
+  b.config.mounts!.push({ destination: "/proc2", type: "proc", source: "proc" });
+  b.save();
+  const r = rongqi(b.root, ["run", "-b", b.bundle, uniqueId("proc2")]);
+  t.not(r.status, 0);
+  t.match(r.stderr, /^rongqi: mounts\[\d+\]: a proc on "\/proc2" would show what linux\.maskedPaths and linux\.readonlyPaths hide or protect under \/proc/);
+  t.equal(r.stdout, "", "it never ran");
+  // without masks (a privileged container) it is the config's choice
+  b.config.linux!.maskedPaths = [];
+  b.config.linux!.readonlyPaths = [];
+  b.save();
+  const p = rongqi(b.root, ["run", "-b", b.bundle, uniqueId("proc2p")]);
+  t.equal(p.status, 0, p.stderr);
+  t.equal(p.stdout, "writable\n", "what the refusal prevents: /proc2/sys is writable");
+  t.same(await settledLeftovers(b), []);
+});
+
 t.test("a symlink in the image leading a mount into /proc is refused by the helper", async (t) => {
   const b = makeBundle(["sh", "-c", "echo ran"]);
   t.teardown(() => cleanup(b));
