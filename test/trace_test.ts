@@ -164,3 +164,21 @@ t.test("explain reports a bad config as create would", async (t) => {
   t.match(r.stderr, /process\/cwd: "relative" is not an absolute path/);
   t.equal(r.stdout, "");
 });
+
+t.test("exec --trace: joining the container's namespaces and running the process, on their own tracks", async (t) => {
+  const b = makeBundle(["sleep", "100"]);
+  t.teardown(() => cleanup(b));
+  t.equal(rongqi(b.root, ["run", "-d", "-b", b.bundle, "te"]).status, 0);
+  const file = join(b.dir, "exec.json");
+  const r = rongqi(b.root, ["exec", "--trace", file, "te", "true"]);
+  t.equal(r.status, 0, r.stderr);
+  const { x, names } = readTrace(file);
+  t.match([...names.values()].join("\n"), /^rongqi exec \(pid \d+\)$/m);
+  t.match([...names.values()].join("\n"), /^exec'd process \(pid \d+\)$/m);
+  t.ok(x.some((e) => e.name === "join the container's pid namespace"), "namespace joins are steps");
+  t.ok(x.some((e) => e.name.startsWith("find the executable")), "up to the last step before execve (which reports no end)");
+  const failed = join(b.dir, "failed.json");
+  const bad = rongqi(b.root, ["exec", "--trace", failed, "--cwd", "/no/such/dir", "te", "true"]);
+  t.equal(bad.status, 255);
+  t.ok(readTrace(failed).x.some((e) => e.args && "error" in e.args), "the failed step carries its error");
+});

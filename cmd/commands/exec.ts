@@ -1,6 +1,7 @@
 // rongqi exec: runs a new process inside a container.
 import { RongqiError } from "../../src/errors.ts";
 import { defineCommand } from "../command.ts";
+import { traceFlag } from "../_trace_flag.ts";
 
 export const exec = defineCommand({
   name: "exec",
@@ -32,20 +33,23 @@ Flags go before the container id: what follows it is the command.`,
     { name: "process-label", type: "string", value: "LABEL", help: "SELinux label of the process (an error where SELinux is not enabled)" },
     { name: "apparmor", type: "string", value: "PROFILE", help: "AppArmor profile of the process (an error where AppArmor is not enabled)" },
     { name: "ignore-paused", type: "boolean", help: "allow exec in a paused container (the process stays frozen until resume)" },
+    traceFlag,
   ] as const,
   args: [{ name: "container-id" }, { name: "command", optional: true, variadic: true }],
   interspersed: false,
   async run({ args, flags, globals }) {
     const { exec } = await import("../../src/state/exec.ts");
     const { parseGid } = await import("../../src/state/exec_process.ts");
+    const go = () => exec({
+      root: globals.root, id: args[0]!, args: args.slice(1), processFile: flags.process,
+      tty: flags.tty, consoleSocket: flags["console-socket"], detach: flags.detach, pidFile: flags["pid-file"],
+      cwd: flags.cwd, env: flags.env, user: flags.user, additionalGids: flags["additional-gids"].map(parseGid),
+      caps: flags.cap, noNewPrivs: flags["no-new-privs"], preserveFds: flags["preserve-fds"],
+      processLabel: flags["process-label"], apparmor: flags.apparmor, ignorePaused: flags["ignore-paused"],
+    });
     try {
-      return await exec({
-        root: globals.root, id: args[0]!, args: args.slice(1), processFile: flags.process,
-        tty: flags.tty, consoleSocket: flags["console-socket"], detach: flags.detach, pidFile: flags["pid-file"],
-        cwd: flags.cwd, env: flags.env, user: flags.user, additionalGids: flags["additional-gids"].map(parseGid),
-        caps: flags.cap, noNewPrivs: flags["no-new-privs"], preserveFds: flags["preserve-fds"],
-        processLabel: flags["process-label"], apparmor: flags.apparmor, ignorePaused: flags["ignore-paused"],
-      });
+      // Only a traced call loads the trace writer.
+      return await (flags.trace === undefined ? go() : (await import("../../src/trace/with_trace.ts")).withTrace(flags.trace, "exec", go));
     } catch (err) {
       // As runc: 255 tells a failed exec from the exit status of the process.
       if (err instanceof RongqiError) err.exitCode = 255;

@@ -30,7 +30,9 @@ import { joinContainerCgroup } from "../linux/cgroups/join_container_cgroup.ts";
 import { TAG } from "../linux/container_plan.ts";
 import { execPlan } from "../linux/exec_plan.ts";
 import { NAMESPACE_KINDS, type NamespaceType } from "../linux/namespaces.ts";
-import { extraFdNumber, runHelper } from "../linux/process/run_helper.ts";
+import { extraFdNumber, runHelper, type HelperContext } from "../linux/process/run_helper.ts";
+import { traced } from "../trace/span.ts";
+import { traceHelper } from "../trace/trace_helper.ts";
 import { signalName } from "../linux/_signals.ts";
 import { exitCodeOf } from "../linux/_wait_status.ts";
 import { O_CLOEXEC, O_RDONLY, syscall, type WaitResult } from "../linux/syscall.ts";
@@ -178,17 +180,20 @@ export async function exec(opts: ExecOptions): Promise<number> {
 
     let pid = 0;
     let startTime = "";
-    const outcome = await runHelper({
+    const ht = traceHelper(plan.ops, { processLabel: "exec'd process" });
+    const outcome = await traced("run the plan in rongqi-init", () => runHelper({
       ops: plan.ops,
       stdio: opts.stdio ?? [0, 1, 2],
       preserveFds,
       extraFds: extra,
+      trace: ht.enabled,
+      onStep: (step, ctx) => ht.onStep(step, ctx),
       onPid: (p) => {
         pid = p;
         startTime = String(processStartTime(p) ?? "");
         faultPoint("exec:pid");
       },
-      onSync: (tag, ctx) => {
+      onSync: ht.sync((tag: number, ctx: HelperContext) => {
         if (tag !== TAG.CGROUP) return;
         faultPoint("exec:cgroup");
         // The helper joins; its fork inherits the cgroup. With --ignore-paused
@@ -197,11 +202,15 @@ export async function exec(opts: ExecOptions): Promise<number> {
         if (status === "paused" && record.cgroup) cgroupManager(record.cgroup).addProcess(ctx.helperPid);
         else joinContainerCgroup(record, ctx.helperPid);
         return stateForAgent;
-      },
-    });
+      }),
+    }), { cat: "helper", args: { ops: plan.ops.length } });
     for (const n of namespaces.splice(0)) syscall.close(n.fd);
     channel?.closeHelperEnd();
-    if (outcome.kind === "error") throw helperError(plan.ops, outcome);
+    if (outcome.kind === "error") {
+      const err = helperError(plan.ops, outcome);
+      ht.failed(outcome, err.message);
+      throw err;
+    }
     if (outcome.kind !== "exec") {
       throw new RongqiError(`exec: the process ended before it ran ${JSON.stringify(proc.args![0])}${outcome.kind === "died" && outcome.signal ? ` (${outcome.signal})` : ""}`);
     }
