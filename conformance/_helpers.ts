@@ -124,9 +124,10 @@ export function procCgroups(pid: number): Map<string, string> {
   return out;
 }
 
-/** The sh list of the config's values, for embedding in a check script. */
-export function words(xs: (string | number)[]): string {
-  return xs.map(String).join(" ");
+/** Every cgroup hierarchy's directory for a cgroupsPath. */
+export function cgroupPaths(t: T, path: string): string[] {
+  const points = new Set([...t.host.cgroup.v1.values(), ...(t.host.cgroup.unified ? [t.host.cgroup.unified] : [])]);
+  return [...points].map((p) => join(p, path));
 }
 
 /**

@@ -27,12 +27,6 @@ export const ENV_CREATED: SpecRef = {
   quote: "The container's runtime environment MUST be created according to the configuration in config.json.",
 };
 
-/** config.md, Valid values */
-export const INVALID_VALUES: SpecRef = {
-  file: "config.md",
-  quote: "Runtimes MUST generate an error when invalid or unsupported values are encountered.",
-};
-
 /** config.md, Linux mount options */
 export const MOUNT_OPTIONS: SpecRef = {
   file: "config.md",

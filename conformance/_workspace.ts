@@ -319,14 +319,22 @@ export class Bundle {
     const st = await this.state();
     const start = await this.start();
     if (start.status !== 0) return { out: parseChecker(this.output()), error: `start failed: ${describe(start)}`, create };
-    const stopped = await this.waitStopped(st.state?.pid);
-    const out = parseChecker(this.output());
-    if (!stopped) return { out, error: "the container did not stop", create };
-    if (!opts.keep) {
-      const del = await this.delete();
-      if (del.status !== 0) return { out, error: `delete failed: ${describe(del)}`, create };
+    // one runtime call saved per check: wait for the process itself, and ask
+    // for the state only when delete does not agree yet
+    const pid = st.state?.pid;
+    const gone = pid ? await waitFor(() => exited(pid), 15_000, 10) : false;
+    const out = () => parseChecker(this.output());
+    if (opts.keep) {
+      const stopped = await this.waitStopped(pid);
+      return stopped ? { out: out(), create } : { out: out(), error: "the container did not stop", create };
     }
-    return { out, create };
+    let del = gone ? await this.delete() : undefined;
+    if (!del || del.status !== 0) {
+      if (!(await this.waitStopped(pid))) return { out: out(), error: "the container did not stop", create };
+      del = await this.delete();
+    }
+    if (del.status !== 0) return { out: out(), error: `delete failed: ${describe(del)}`, create };
+    return { out: out(), create };
   }
 }
 

@@ -8,6 +8,8 @@
 //
 // Options: --only LIST, --jobs N (default 4), --quiet (details only for
 // failures), --json FILE (results for conformance/table.ts), --list.
+// Environment: RUNTIME (default bin/rongqi, which is then built unless
+// CONFORMANCE_NO_BUILD=1), BUSYBOX (a static busybox, default /bin/busybox).
 // Exit status: 0 when nothing failed, 1 otherwise, 2 for a usage or set-up error.
 import { execFileSync, spawnSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";

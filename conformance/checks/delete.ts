@@ -4,19 +4,13 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { check, type T } from "../_check.ts";
-import { created, nsOf, running } from "../_helpers.ts";
+import { cgroupPaths, created, nsOf, running } from "../_helpers.ts";
 import { describe } from "../_runtime.ts";
 import { DELETE_RESOURCES } from "../_spec.ts";
 import { waitFor } from "../_workspace.ts";
 
 const KEEP_FOREIGN = { file: "runtime.md", quote: "Note that resources associated with the container, but not created by this container, MUST NOT be deleted." } as const;
 const NOT_STOPPED = { file: "runtime.md", quote: "Attempting to delete a container that is not stopped MUST have no effect on the container and MUST generate an error." } as const;
-
-/** Every cgroup hierarchy's directory for `path`. */
-export function cgroupPaths(t: T, path: string): string[] {
-  const points = new Set([...t.host.cgroup.v1.values(), ...(t.host.cgroup.unified ? [t.host.cgroup.unified] : [])]);
-  return [...points].map((p) => join(p, path));
-}
 
 export default [
   check({

@@ -4,15 +4,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { check, type T } from "../_check.ts";
-import { q } from "../_checker.ts";
-import { created, expectCreateFails, judge, nsOf, running, runInside, SLEEPER } from "../_helpers.ts";
+import { parseChecker, q } from "../_checker.ts";
+import { cgroupPaths, created, expectCreateFails, judge, nsOf, running, runInside, SLEEPER } from "../_helpers.ts";
 import { describe } from "../_runtime.ts";
 import { ENV_CREATED, ERROR_NO_TRACE, RUN_AS_SPECIFIED } from "../_spec.ts";
-import { parseChecker } from "../_checker.ts";
 import { host, waitFor } from "../_workspace.ts";
 
-const cgroupDirs = (t: { host: { cgroup: { v1: Map<string, string>; unified?: string } } }, path: string) =>
-  [...new Set([...t.host.cgroup.v1.values(), ...(t.host.cgroup.unified ? [t.host.cgroup.unified] : [])])].map((p) => join(p, path));
 
 export default [
   check({
@@ -220,7 +217,7 @@ export default [
       });
       await expectCreateFails(t, b, "a bind source is missing");
       await new Promise((r) => setTimeout(r, 200));
-      const left = cgroupDirs(t, b.config.linux.cgroupsPath!).filter((d) => existsSync(d));
+      const left = cgroupPaths(t, b.config.linux.cgroupsPath!).filter((d) => existsSync(d));
       t.eq(left, [], "cgroup directories left behind");
       const mounts = readFileSync("/proc/self/mountinfo", "utf8").split("\n").filter((l) => l.includes(b.dir));
       t.eq(mounts, [], "host mounts left under the bundle");

@@ -122,6 +122,19 @@ export default [
     },
   }),
   check({
+    id: "misc.mount-label",
+    area: "misc",
+    title: "mountLabel is the SELinux context of the container's mounts",
+    spec: APPLIED,
+    about: "config-linux.md#mount-label",
+    needs: (h) => (h.selinux ? undefined : "no SELinux on this host"),
+    async run(t: T) {
+      const label = "system_u:object_r:container_file_t:s0";
+      const b = t.ws.bundle({ script: `match "context of /dev/shm" "$(mnt /dev/shm)" "context=\"?${label}"`, edit: (c) => { c.linux.mountLabel = label; } });
+      await runInside(t, b);
+    },
+  }),
+  check({
     id: "misc.features-versions",
     area: "misc",
     title: "the Features structure (if offered) has ociVersionMin <= ociVersionMax",

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { check, type T } from "../_check.ts";
 import { expectCreateFails, fdReceiver, runInside } from "../_helpers.ts";
+import { describe } from "../_runtime.ts";
 import type { Host } from "../_host.ts";
 import { APPLIED } from "../_spec.ts";
 
@@ -170,10 +171,16 @@ export default [
         script: "ok started",
         edit: (c) => { c.linux.seccomp = filter(t.host, "SCMP_ACT_ALLOW", [{ names: MKDIR, action: "SCMP_ACT_NOTIFY" }], { listenerPath: rx.sock, listenerMetadata: "cf-metadata" }); },
       });
+      // the state may be sent at create or at start (when the filter is loaded)
       const cr = await b.create({ call: { timeoutMs: 20_000 } });
-      await Promise.race([rx.done, new Promise((r) => setTimeout(r, 5000))]);
-      if (cr.status !== 0) t.note(`create: exit ${cr.status}: ${cr.stderr.trim().split("\n").pop()}`);
-      if (!existsSync(rx.out)) t.fatal("nothing reached the listener socket");
+      if (cr.status !== 0) t.fatal("create failed", describe(cr));
+      const pid = (await b.state()).state?.pid;
+      const s = await b.start();
+      if (s.status !== 0) t.fatal("start failed", describe(s));
+      const finished = await Promise.race([rx.done.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 5000))]);
+      await b.waitStopped(pid);
+      if (!finished) t.fatal("within 5 s of start the listener got no connection, or one that was not closed after the state was sent");
+      if (!existsSync(rx.out)) t.fatal("the fd receiver ended without a message (see its stderr)");
       let msg: Record<string, unknown> = {};
       try {
         msg = JSON.parse(readFileSync(rx.out, "utf8")) as Record<string, unknown>;
