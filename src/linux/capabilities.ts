@@ -65,6 +65,9 @@ export function capabilityMasks(sets: CapabilitySets | undefined, ctx: Capabilit
       masks[set] |= 1n << BigInt(n);
     }
   }
+  // The kernel raises an ambient capability only when it is permitted and
+  // inheritable; others are left out (the config check warns about them).
+  masks.ambient &= masks.permitted & masks.inheritable;
   return { masks, warnings };
 }
 

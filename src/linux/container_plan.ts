@@ -39,6 +39,7 @@ import { deviceOps, type DeviceSpec } from "./devices.ts";
 import { MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SLAVE, MS_UNBINDABLE } from "./mount_options.ts";
 import { classifyNamespaces, CLONE_NEWUSER, createsNamespace, hasNamespace } from "./namespaces.ts";
 import { processOps } from "./process_ops.ts";
+import { parentMount } from "./rootfs/parent_mount.ts";
 import { mountDestination, mountOps, type MountSpec } from "./rootfs/mount_ops.ts";
 import { unmaskedKernelMounts } from "./rootfs/proc_mount_check.ts";
 import { unownedNamespaces } from "./rootfs/unowned_namespace_mount.ts";
@@ -218,7 +219,17 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   if (rootProp !== undefined && PROPAGATION[rootProp] === undefined) {
     throw new RongqiError(`linux.rootfsPropagation: "${rootProp}" is not one of ${Object.keys(PROPAGATION).join(", ")}`);
   }
-  ops.push({ op: "mount", source: "", target: "/", fstype: "", data: "", flags: MS_SLAVE | MS_REC, create: 0, inRoot: false, keepFlags: false, desc: { step: "stop mount events reaching the host", path: "/", syscall: "mount(MS_SLAVE|MS_REC)" } });
+  if (rootProp === "shared" || rootProp === "rshared") {
+    // As runc: the tree keeps the propagation the config asks for, so rshared
+    // binds of shared host mounts still carry mounts both ways; the rootfs's
+    // parent mount is made private so binding the rootfs does not propagate
+    // and pivot_root accepts it.
+    ops.push({ op: "mount", source: "", target: "/", fstype: "", data: "", flags: PROPAGATION[rootProp]!, create: 0, inRoot: false, keepFlags: false, desc: { step: `set rootfs propagation ${rootProp}`, field: "linux.rootfsPropagation", path: "/", syscall: "mount" } });
+    const parent = parentMount(rootfs);
+    ops.push({ op: "mount", source: "", target: parent, fstype: "", data: "", flags: MS_PRIVATE, create: 0, inRoot: false, keepFlags: false, desc: { step: "make the rootfs's parent mount private", field: "linux.rootfsPropagation", path: parent, syscall: "mount(MS_PRIVATE)" } });
+  } else {
+    ops.push({ op: "mount", source: "", target: "/", fstype: "", data: "", flags: MS_SLAVE | MS_REC, create: 0, inRoot: false, keepFlags: false, desc: { step: "stop mount events reaching the host", path: "/", syscall: "mount(MS_SLAVE|MS_REC)" } });
+  }
   ops.push({ op: "mount", source: rootfs, target: rootfs, fstype: "", data: "", flags: MS_BIND | MS_REC, create: 0, inRoot: false, keepFlags: false, desc: { step: "bind the rootfs onto itself", field: "root.path", path: rootfs, syscall: "mount(MS_BIND)" } });
   ops.push({ op: "openRoot", path: rootfs, desc: { step: "open the rootfs", field: "root.path", path: rootfs, syscall: "open" } });
   ops.push(...applyMountLabel(mountOps(config.mounts, { bundle, userns, unowned: unownedNamespaces(ns, opts.host.userns === true), warnings, cgroupDirs: createsNamespace(ns, "cgroup") ? undefined : opts.cgroupDirs }), linux.mountLabel));

@@ -89,7 +89,8 @@ export function deviceOps(devices: readonly DeviceSpec[] | undefined, ctx: Devic
   const configured = new Set((devices ?? []).map((d) => d.path));
   for (const d of DEFAULT_DEVICES) if (!configured.has(d.path)) ops.push(...oneDevice(d, "default devices", ctx));
   (devices ?? []).forEach((d, i) => {
-    if (!d.path.startsWith("/dev/")) throw new RongqiError(`linux.devices[${i}].path: "${d.path}" must be under /dev`);
+    // The spec allows device nodes anywhere in the container; the path is resolved inside the rootfs.
+    if (!d.path.startsWith("/")) throw new RongqiError(`linux.devices[${i}].path: "${d.path}" must be an absolute path`);
     ops.push(...oneDevice(d, `linux.devices[${i}]`, ctx));
   });
   for (const [target, path] of DEV_LINKS) {
