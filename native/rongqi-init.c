@@ -91,7 +91,7 @@ static const struct spec specs[OP_LAST + 1] = {
   [OP_FORK] = {0, 0, 0, 0, 0},        [OP_SETRESUID] = {3, 3, 0, 0, 0},
   [OP_SETRESGID] = {3, 3, 0, 0, 0},   [OP_SETGROUPS] = {0, 65536, 0, 0, 0},
   [OP_OPEN_ROOT] = {0, 0, 1, 0, 0},   [OP_MOUNT] = {4, 4, 4, 0, 0},
-  [OP_MKNOD] = {5, 5, 1, 0, 0},       [OP_SYMLINK] = {0, 0, 2, 0, 0},
+  [OP_MKNOD] = {5, 6, 1, 0, 0},       [OP_SYMLINK] = {0, 0, 2, 0, 0},
   [OP_WRITE_FILE] = {0, 0, 2, 0, 2},  [OP_PIVOT_ROOT] = {0, 0, 0, 0, 0},
   [OP_CHROOT] = {0, 0, 0, 0, 0},      [OP_MASK] = {0, 0, 1, 0, 0},
   [OP_READONLY] = {0, 0, 1, 0, 0},    [OP_SETHOSTNAME] = {0, 0, 1, 0, 0},
@@ -304,6 +304,7 @@ static const char *check_op(const struct op *o) {
     return n[1] && !n[2] ? "create needs inroot" : NULL;
   case OP_MKNOD:
     if (!in_range(n[0], 0, U32) || !in_range(n[1], 0, U32) || !in_range(n[2], 0, U32)) return "mode/major/minor out of range";
+    if (o->nints > 5 && !in_range(n[5], 0, 1)) return "strict must be 0 or 1";
     return in_range(n[3], -1, ID) && in_range(n[4], -1, ID) ? NULL : "uid/gid out of range";
   case OP_SETRLIMIT: case OP_PRCTL: return in_range(n[0], 0, INT32_MAX) ? NULL : "resource/option out of range";
   case OP_UMASK: return in_range(n[0], 0, 0777) ? NULL : "mask out of range";
@@ -670,6 +671,8 @@ static void op_mknod(const struct op *o) {
   int r = mknodat(dir, name, mode, dev), err = errno;
   if (r < 0 && err == EEXIST && fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
       !((st.st_mode & S_IFMT) == (mode & S_IFMT) && st.st_rdev == dev)) {
+    /* strict (a device of linux.devices): the spec wants an error, not a replacement */
+    if (o->nints > 5 && o->ints[5]) { umask(mask); fail(EEXIST, "mknodat: a file that is not this device is in the way:", path); }
     if (S_ISDIR(st.st_mode)) err = EISDIR;
     else if ((r = unlinkat(dir, name, 0)) == 0) r = mknodat(dir, name, mode, dev);
     if (r < 0 && err != EISDIR) err = errno;

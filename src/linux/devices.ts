@@ -61,7 +61,12 @@ export interface DeviceContext {
   devpts: boolean;
 }
 
-function oneDevice(d: DeviceSpec, field: string, ctx: DeviceContext): Op[] {
+/**
+ * A default device replaces whatever the image put at its path (never
+ * following it); a device of linux.devices is `strict`: config-linux.md
+ * wants an error when a file that does not match it is in the way.
+ */
+function oneDevice(d: DeviceSpec, field: string, ctx: DeviceContext, strict = false): Op[] {
   const mode = typeBits(d, field) | ((d.fileMode ?? 0o666) & 0o7777);
   if (d.type !== "p" && (d.major === undefined || d.minor === undefined)) {
     throw new RongqiError(`${field}: major and minor are required for device type "${d.type}"`);
@@ -79,6 +84,7 @@ function oneDevice(d: DeviceSpec, field: string, ctx: DeviceContext): Op[] {
   }
   return [{
     op: "mknod", path: d.path, mode, major: d.major ?? 0, minor: d.minor ?? 0, uid: d.uid ?? 0, gid: d.gid ?? 0,
+    ...(strict ? { strict: true } : {}),
     desc: { step: `create device ${d.path}`, field, path: d.path, syscall: "mknod" },
   }];
 }
@@ -91,7 +97,7 @@ export function deviceOps(devices: readonly DeviceSpec[] | undefined, ctx: Devic
   (devices ?? []).forEach((d, i) => {
     // The spec allows device nodes anywhere in the container; the path is resolved inside the rootfs.
     if (!d.path.startsWith("/")) throw new RongqiError(`linux.devices[${i}].path: "${d.path}" must be an absolute path`);
-    ops.push(...oneDevice(d, `linux.devices[${i}]`, ctx));
+    ops.push(...oneDevice(d, `linux.devices[${i}]`, ctx, true));
   });
   for (const [target, path] of DEV_LINKS) {
     ops.push({ op: "symlink", target, path, desc: { step: `link ${path} -> ${target}`, path, syscall: "symlink" } });

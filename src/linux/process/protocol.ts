@@ -59,7 +59,8 @@ export type OpBody =
     fstype: string;
     data: string;
   }
-  | { op: "mknod"; mode: number; major: number; minor: number; uid: number; gid: number; path: string }
+  /** `strict`: an existing file that is not this device is an error, not replaced. */
+  | { op: "mknod"; mode: number; major: number; minor: number; uid: number; gid: number; path: string; strict?: boolean }
   | { op: "symlink"; target: string; path: string }
   | { op: "writeFile"; path: string; data: string | Buffer }
   | { op: "pivotRoot" }
@@ -154,7 +155,7 @@ function parts(o: OpBody): Parts {
     case "openRoot": case "mask": case "readonly": case "chdir": case "openFifo": return [[], [o.path], []];
     case "mount":
       return [[o.flags, o.create, o.inRoot ? (o.procTarget ? 2 : 1) : 0, o.keepFlags ? 1 : 0], [o.source, o.target, o.fstype, o.data], []];
-    case "mknod": return [[o.mode, o.major, o.minor, o.uid, o.gid], [o.path], []];
+    case "mknod": return [[o.mode, o.major, o.minor, o.uid, o.gid, ...(o.strict ? [1] : [])], [o.path], []];
     case "symlink": return [[], [o.target, o.path], []];
     case "writeFile": return [[], [o.path, o.data], []];
     case "sethostname": case "setdomainname": return [[], [o.name], []];
@@ -335,7 +336,7 @@ function opFromParts(code: number, i: bigint[], s: Buffer[], l: string[][]): OpB
         keepFlags: num(i[3]) !== 0, source: str(0), target: str(1), fstype: str(2), data: str(3),
       };
     }
-    case 11: return { op: "mknod", mode: num(i[0]), major: num(i[1]), minor: num(i[2]), uid: num(i[3]), gid: num(i[4]), path: str(0) };
+    case 11: return { op: "mknod", mode: num(i[0]), major: num(i[1]), minor: num(i[2]), uid: num(i[3]), gid: num(i[4]), path: str(0), ...(i.length > 5 && num(i[5]) ? { strict: true } : {}) };
     case 12: return { op: "symlink", target: str(0), path: str(1) };
     case 13: return { op: "writeFile", path: str(0), data: buf(1) };
     case 14: return { op: "pivotRoot" };
