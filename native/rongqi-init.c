@@ -64,8 +64,8 @@ enum {
   OP_PRCTL, OP_CAPSET, OP_AMBIENT, OP_UMASK, OP_OPEN_FIFO, OP_WAIT_START, OP_CLOSE_FROM,
   OP_RESOLVE_EXEC, OP_EXEC, OP_SECCOMP, OP_SETSID, OP_MKDIR, OP_RUN_HOOK, OP_MOUNT_SETATTR,
   OP_CONSOLE, OP_SETNS_FD, OP_SECCOMP_LISTENER, OP_PERSONALITY, OP_IOPRIO, OP_SCHED_ATTR, OP_KEYRING,
-  OP_TMPCOPYUP,
-  OP_LAST = OP_TMPCOPYUP
+  OP_TMPCOPYUP, OP_MEMPOLICY,
+  OP_LAST = OP_MEMPOLICY
 };
 
 #define NO_OP 0xffffffffu          /* op index of errors that belong to no op */
@@ -109,6 +109,7 @@ static const struct spec specs[OP_LAST + 1] = {
   [OP_IOPRIO] = {3, 3, 0, 0, 0},      [OP_SCHED_ATTR] = {7, 7, 0, 0, 0},
   [OP_KEYRING] = {1, 1, 1, 0, 0},
   [OP_TMPCOPYUP] = {1, 1, 2, 0, 0},
+  [OP_MEMPOLICY] = {1, 1, 1, 0, 1},
 };
 
 static int ctl = -1;               /* control socket */
@@ -328,6 +329,9 @@ static const char *check_op(const struct op *o) {
     return n[4] < 0 || n[5] < 0 || n[6] < 0 ? "runtime/deadline/period out of range" : NULL;
   case OP_KEYRING: return in_range(n[0], 0, U32) ? NULL : "perm out of range";
   case OP_TMPCOPYUP: return in_range(n[0], 0, U32) ? NULL : "flags out of range";
+  case OP_MEMPOLICY:
+    if (!in_range(n[0], 0, U32)) return "mode out of range";
+    return o->strs[0].len % sizeof(unsigned long) ? "nodemask must be whole words" : NULL;
   }
   return NULL;
 }
@@ -1141,6 +1145,13 @@ static void run_op(const struct op *o) {
     break;
   case OP_MOUNT: op_mount(o); break;
   case OP_TMPCOPYUP: op_tmpcopyup(o); break;
+  case OP_MEMPOLICY: {
+    /* set_mempolicy(mode | flags, nodemask, maxnode): inherited across fork and execve. */
+    unsigned long maxnode = o->strs[0].len ? (unsigned long)o->strs[0].len * 8 + 1 : 0;
+    if (syscall(SYS_set_mempolicy, (int)n[0], o->strs[0].len ? (unsigned long *)o->strs[0].s : NULL, maxnode) < 0)
+      die("set_mempolicy", NULL);
+    break;
+  }
   case OP_MKNOD: op_mknod(o); break;
   case OP_SYMLINK: case OP_MKDIR: op_create(o); break;
   case OP_WRITE_FILE: {

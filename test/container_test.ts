@@ -341,3 +341,11 @@ t.test("tmpcopyup: a tmpfs that starts with the directory's contents", async (t)
   t.equal(r.stdout, "tmpfs\nseeded\nseed\n640 0\n750 0\nwritten\n");
   t.notOk(existsSync(join(b.rootfs, "etc/new")), "writes stay in the tmpfs");
 });
+
+t.test("linux.memoryPolicy is the program's NUMA policy", async (t) => {
+  const r = inside(t, "grep -c ' bind:0 ' /proc/self/numa_maps", (c) => {
+    c.linux!.memoryPolicy = { mode: "MPOL_BIND", nodes: "0" };
+  });
+  t.equal(r.status, 0, r.stderr);
+  t.ok(Number(r.stdout) > 0, "the process's mappings are bound to node 0");
+});

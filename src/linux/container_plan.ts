@@ -40,6 +40,7 @@ import { MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SLAVE
 import { classifyNamespaces, CLONE_NEWUSER, createsNamespace, hasNamespace } from "./namespaces.ts";
 import { processOps } from "./process_ops.ts";
 import { parentMount } from "./rootfs/parent_mount.ts";
+import { memoryPolicyOp, type MemoryPolicySpec } from "./memory_policy.ts";
 import { mountDestination, mountOps, type MountSpec } from "./rootfs/mount_ops.ts";
 import { unmaskedKernelMounts } from "./rootfs/proc_mount_check.ts";
 import { unownedNamespaces } from "./rootfs/unowned_namespace_mount.ts";
@@ -128,6 +129,7 @@ export interface ContainerConfig {
     personality?: Personality;
     mountLabel?: string;
     intelRdt?: object;
+    memoryPolicy?: MemoryPolicySpec;
   };
 }
 
@@ -275,6 +277,7 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
   const procOps = processOps(proc, { lastCap: opts.host.lastCap, grantable, setgroups: !opts.setgroupsDenied });
   warnings.push(...procOps.warnings);
   ops.push(...personalityOps(linux.personality), ...schedulingOps(proc));
+  if (linux.memoryPolicy) ops.push(memoryPolicyOp(linux.memoryPolicy));
   const filter = linux.seccomp ? seccompOps(linux.seccomp, procOps.ops, { noNewPrivileges: proc.noNewPrivileges === true }) : undefined;
   ops.push(...(filter?.process ?? procOps.ops));
   const env = proc.env ?? [];

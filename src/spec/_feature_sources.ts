@@ -11,6 +11,7 @@ import { IMPLEMENTED_EXTENSIONS } from "../linux/rootfs/mount_ops.ts";
 import { NAMESPACE_KINDS, type NamespaceType } from "../linux/namespaces.ts";
 import { seccompFeatures } from "../linux/seccomp/seccomp_features.ts";
 import { cgroupFeatures } from "../linux/cgroups/cgroup_features.ts";
+import { MEMPOLICY_FLAGS, MEMPOLICY_MODES } from "../linux/memory_policy.ts";
 import type { HookKind } from "../state/hooks.ts";
 import { SPEC_VERSION, SPEC_VERSION_MIN } from "../version.ts";
 import type { FeatureContribution } from "./features.ts";
@@ -42,4 +43,12 @@ export const FEATURE_SOURCES: readonly FeatureContribution[] = [
   seccompFeatures(),
   cgroupFeatures(),
   { linux: { netDevices: { enabled: true } } }, // linux/netdev/move_net_devices.ts
+  {
+    linux: {
+      memoryPolicy: {
+        modes: Object.keys(MEMPOLICY_MODES) as (keyof typeof MEMPOLICY_MODES)[],
+        flags: Object.keys(MEMPOLICY_FLAGS) as (keyof typeof MEMPOLICY_FLAGS)[],
+      },
+    },
+  }, // linux/memory_policy.ts
 ];

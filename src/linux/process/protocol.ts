@@ -105,7 +105,9 @@ export type OpBody =
   /** Join a new session keyring `name`, adding the key permission bits `perm`. */
   | { op: "keyring"; name: string; perm: number }
   /** A tmpfs at `target` (in root) that starts with a copy of what the directory held (the tmpcopyup option). */
-  | { op: "tmpcopyup"; flags: number; target: string; data: string };
+  | { op: "tmpcopyup"; flags: number; target: string; data: string }
+  /** set_mempolicy: `mode` includes the MPOL_F_* flags; `nodemask` is whole 64-bit words, bit N = node N. */
+  | { op: "mempolicy"; mode: number; nodemask: Buffer };
 
 export type OpName = OpBody["op"];
 
@@ -116,7 +118,7 @@ export const OPCODES: Readonly<Record<OpName, number>> = {
   mask: 16, readonly: 17, sethostname: 18, setdomainname: 19, chdir: 20, setrlimit: 21, prctl: 22,
   capset: 23, ambient: 24, umask: 25, openFifo: 26, waitStart: 27, closeFrom: 28, resolveExec: 29,
   exec: 30, seccomp: 31, setsid: 32, mkdir: 33, runHook: 34, mountSetattr: 35, console: 36, setnsFd: 37,
-  seccompListener: 38, personality: 39, ioprio: 40, schedAttr: 41, keyring: 42, tmpcopyup: 43,
+  seccompListener: 38, personality: 39, ioprio: 40, schedAttr: 41, keyring: 42, tmpcopyup: 43, mempolicy: 44,
 };
 
 /** Message types on the wire, both directions. */
@@ -180,6 +182,7 @@ function parts(o: OpBody): Parts {
     case "schedAttr": return [[o.policy, o.flags, o.nice, o.priority, o.runtime, o.deadline, o.period], [], []];
     case "keyring": return [[o.perm], [o.name], []];
     case "tmpcopyup": return [[o.flags], [o.target, o.data], []];
+    case "mempolicy": return [[o.mode], [o.nodemask], []];
   }
 }
 
@@ -377,6 +380,7 @@ function opFromParts(code: number, i: bigint[], s: Buffer[], l: string[][]): OpB
     };
     case 42: return { op: "keyring", perm: num(i[0]), name: str(0) };
     case 43: return { op: "tmpcopyup", flags: num(i[0]), target: str(0), data: str(1) };
+    case 44: return { op: "mempolicy", mode: num(i[0]), nodemask: buf(0) };
   }
   throw new RongqiError(`plan: unknown opcode ${code}`);
 }

@@ -50,6 +50,7 @@ const everyOp: OpBody[] = [
   { op: "schedAttr", policy: 6, flags: 1, nice: -5, priority: 0, runtime: 1024, deadline: 2n ** 60n, period: 0 },
   { op: "keyring", name: "_ses.abc", perm: 0x80000 },
   { op: "tmpcopyup", flags: 6, target: "/tmp", data: "mode=1777" },
+  { op: "mempolicy", mode: 2, nodemask: Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]) },
   { op: "exec", argv: ["sh", "-c", "echo ünïcode"], env: ["PATH=/bin", ""] },
 ];
 
