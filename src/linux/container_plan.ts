@@ -6,9 +6,10 @@
  *
  *  1. join namespaces given by path (user first), create a user namespace
  *     and wait while the runtime writes its uid/gid maps;
- *  2. wait while the runtime puts the process in its cgroup;
- *  3. create the other namespaces, set time namespace offsets, fork so the
+ *  2. create the other namespaces, set time namespace offsets, fork so the
  *     child is pid 1 of a new pid namespace;
+ *  3. wait while the runtime puts the child in its cgroup, then create the
+ *     cgroup namespace;
  *  4. prepare the rootfs: propagation, bind the rootfs onto itself, the
  *     mounts in order, devices, sysctls, oom_score_adj;
  *  5. let the runtime run prestart and createRuntime hooks, then run
@@ -37,7 +38,7 @@ import { RongqiError } from "../errors.ts";
 import type { Op } from "./process/protocol.ts";
 import { deviceOps, type DeviceSpec } from "./devices.ts";
 import { MS_BIND, MS_PRIVATE, MS_RDONLY, MS_REC, MS_REMOUNT, MS_SHARED, MS_SLAVE, MS_UNBINDABLE } from "./mount_options.ts";
-import { classifyNamespaces, CLONE_NEWUSER, createsNamespace, hasNamespace } from "./namespaces.ts";
+import { classifyNamespaces, CLONE_NEWCGROUP, CLONE_NEWUSER, createsNamespace, hasNamespace } from "./namespaces.ts";
 import { processOps } from "./process_ops.ts";
 import { parentMount } from "./rootfs/parent_mount.ts";
 import { memoryPolicyOp, type MemoryPolicySpec } from "./memory_policy.ts";
@@ -189,11 +190,8 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
     ops.push({ op: "setresgid", rgid: 0, egid: 0, sgid: 0, desc: { step: "become gid 0 in the user namespace", syscall: "setresgid" } });
     ops.push({ op: "setresuid", ruid: 0, euid: 0, suid: 0, desc: { step: "become uid 0 in the user namespace", syscall: "setresuid" } });
   }
-  // 2. the cgroup, before a cgroup namespace is made so it is the namespace's root.
-  ops.push({ op: "sync", tag: TAG.CGROUP, desc: { step: "join the container's cgroup" } });
-
-  // 3. the other namespaces; the fork makes pid 1 of a new pid namespace.
-  const others = ns.create & ~CLONE_NEWUSER;
+  // 2. the other namespaces; the fork makes pid 1 of a new pid namespace.
+  const others = ns.create & ~CLONE_NEWUSER & ~CLONE_NEWCGROUP;
   if (others) ops.push({ op: "unshare", flags: others, desc: { step: "create namespaces", field: "linux.namespaces", syscall: "unshare" } });
   if (createsNamespace(ns, "time") && linux.timeOffsets) {
     const lines = Object.entries(linux.timeOffsets)
@@ -202,6 +200,11 @@ export function containerPlan(input: PlanInput, opts: PlanOptions): { ops: Op[];
     if (lines.length) ops.push({ op: "writeFile", path: "/proc/self/timens_offsets", data: lines.join("\n") + "\n", desc: { step: "set time namespace offsets", field: "linux.timeOffsets", path: "/proc/self/timens_offsets", syscall: "write" } });
   }
   ops.push({ op: "fork", desc: { step: "fork the container process", syscall: "fork" } });
+  // 3. the cgroup: the runtime moves the container process in after the
+  // fork (so even pids.max 0 lets it exist, as with runc), then a cgroup
+  // namespace is made with that cgroup as its root.
+  ops.push({ op: "sync", tag: TAG.CGROUP, desc: { step: "join the container's cgroup" } });
+  if (createsNamespace(ns, "cgroup")) ops.push({ op: "unshare", flags: CLONE_NEWCGROUP, desc: { step: "create cgroup namespace", field: "linux.namespaces", syscall: "unshare(CLONE_NEWCGROUP)" } });
   ops.push({ op: "setsid", desc: { step: "start a new session", syscall: "setsid" } });
   if (opts.sessionKeyring !== undefined) ops.push(sessionKeyringOp(opts.sessionKeyring, { userns: newUserns }));
   if (config.hostname !== undefined) {

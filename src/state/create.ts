@@ -153,7 +153,7 @@ export async function create(opts: CreateOptions): Promise<Created> {
         if (tag === TAG.USERMAP) writeIdMaps(ctx.helperPid, config.linux?.uidMappings as IdMapping[], config.linux?.gidMappings as IdMapping[], idMaps);
         else if (tag === TAG.CGROUP) {
           record.cgroup = setupContainerCgroup({
-            id: opts.id, root: opts.root, linux: loaded.config.linux as SetupCgroupOptions["linux"], pid: ctx.helperPid,
+            id: opts.id, root: opts.root, linux: loaded.config.linux as SetupCgroupOptions["linux"], pid: ctx.pid,
             rootless: opts.rootless ?? rootlessCgroups("auto"), save: (c) => { record.cgroup = c; save("cgroup"); },
           });
           faultPoint("create:cgroup");
