@@ -64,8 +64,8 @@ enum {
   OP_PRCTL, OP_CAPSET, OP_AMBIENT, OP_UMASK, OP_OPEN_FIFO, OP_WAIT_START, OP_CLOSE_FROM,
   OP_RESOLVE_EXEC, OP_EXEC, OP_SECCOMP, OP_SETSID, OP_MKDIR, OP_RUN_HOOK, OP_MOUNT_SETATTR,
   OP_CONSOLE, OP_SETNS_FD, OP_SECCOMP_LISTENER, OP_PERSONALITY, OP_IOPRIO, OP_SCHED_ATTR, OP_KEYRING,
-  OP_TMPCOPYUP, OP_MEMPOLICY,
-  OP_LAST = OP_MEMPOLICY
+  OP_TMPCOPYUP, OP_MEMPOLICY, OP_AFFINITY,
+  OP_LAST = OP_AFFINITY
 };
 
 #define NO_OP 0xffffffffu          /* op index of errors that belong to no op */
@@ -110,6 +110,7 @@ static const struct spec specs[OP_LAST + 1] = {
   [OP_KEYRING] = {1, 1, 1, 0, 0},
   [OP_TMPCOPYUP] = {1, 1, 2, 0, 0},
   [OP_MEMPOLICY] = {1, 1, 1, 0, 1},
+  [OP_AFFINITY] = {0, 0, 1, 0, 1},
 };
 
 static int ctl = -1;               /* control socket */
@@ -329,6 +330,8 @@ static const char *check_op(const struct op *o) {
     return n[4] < 0 || n[5] < 0 || n[6] < 0 ? "runtime/deadline/period out of range" : NULL;
   case OP_KEYRING: return in_range(n[0], 0, U32) ? NULL : "perm out of range";
   case OP_TMPCOPYUP: return in_range(n[0], 0, U32) ? NULL : "flags out of range";
+  case OP_AFFINITY:
+    return o->strs[0].len && o->strs[0].len % sizeof(unsigned long) == 0 ? NULL : "cpu mask must be whole words";
   case OP_MEMPOLICY:
     if (!in_range(n[0], 0, U32)) return "mode out of range";
     return o->strs[0].len % sizeof(unsigned long) ? "nodemask must be whole words" : NULL;
@@ -1145,6 +1148,10 @@ static void run_op(const struct op *o) {
     break;
   case OP_MOUNT: op_mount(o); break;
   case OP_TMPCOPYUP: op_tmpcopyup(o); break;
+  case OP_AFFINITY:
+    /* sched_setaffinity(2) of this process; the fork inherits it. */
+    if (sched_setaffinity(0, o->strs[0].len, (cpu_set_t *)o->strs[0].s) < 0) die("sched_setaffinity", NULL);
+    break;
   case OP_MEMPOLICY: {
     /* set_mempolicy(mode | flags, nodemask, maxnode): inherited across fork and execve. */
     unsigned long maxnode = o->strs[0].len ? (unsigned long)o->strs[0].len * 8 + 1 : 0;

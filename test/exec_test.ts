@@ -269,3 +269,23 @@ t.test("the container's seccomp filter applies to the exec'd process too (as in 
   t.equal(r.status, 0, r.stderr);
   t.match(r.stdout, /Operation not permitted\nstatus=1\nSeccomp:\s+2\n/);
 });
+
+t.test("process.execCPUAffinity: initial before joining the cgroup, final after", async (t) => {
+  const b = running(t);
+  const file = join(b.dir, "affinity.json");
+  const proc = (affinity: object) => writeFileSync(file, JSON.stringify({
+    args: ["sh", "-c", "grep Cpus_allowed_list /proc/self/status | cut -f2"], cwd: "/", user: { uid: 0, gid: 0 },
+    env: ["PATH=/bin"], execCPUAffinity: affinity,
+  }));
+  proc({ initial: "0", final: "1" });
+  let r = rongqi(b.root, ["exec", "--process", file, "ex"]);
+  t.equal(r.status, 0, r.stderr);
+  t.equal(r.stdout, "1\n", "the final affinity");
+  proc({ initial: "0" });
+  r = rongqi(b.root, ["exec", "--process", file, "ex"]);
+  t.equal(r.stdout, "0\n", "no final: the initial one stays");
+  proc({ final: "2000" });
+  r = rongqi(b.root, ["exec", "--process", file, "ex"]);
+  t.equal(r.status, 255);
+  t.match(r.stderr, /process\.execCPUAffinity\.final.*sched_setaffinity.*EINVAL/);
+});

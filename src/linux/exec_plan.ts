@@ -26,6 +26,7 @@
  * const { ops } = execPlan(proc, { namespaces: [{ type: "user", fd: 5 }, { type: "mount", fd: 6 }], userRoot: true, preserveFds: 0, lastCap: 40, grantable: all, setgroups: true });
  * ```
  */
+import { execCpuAffinityOps, type ExecCpuAffinity } from "./exec_cpu_affinity.ts";
 import type { IOPriority, Personality, Scheduler, Seccomp } from "../spec/types/config.ts";
 import { TAG } from "./container_plan.ts";
 import { NAMESPACE_KINDS, type NamespaceType } from "./namespaces.ts";
@@ -42,6 +43,7 @@ export interface ExecProcess extends ProcessSpec {
   oomScoreAdj?: number;
   ioPriority?: IOPriority;
   scheduler?: Scheduler;
+  execCPUAffinity?: ExecCpuAffinity;
 }
 
 export interface ExecPlanOptions {
@@ -82,8 +84,12 @@ export function execPlan(proc: ExecProcess, opts: ExecPlanOptions): { ops: Op[];
   }
   // 1-2. user first (its capabilities let us join the rest), mount last.
   for (const n of sorted) if (n.type !== "mount") ops.push(join(n.type, n.fd));
-  // 3. the cgroup, before the fork so the child starts in it.
+  // 3. the cgroup, before the fork so the child starts in it, with the CPU
+  // affinity asked for before and after the move.
+  const affinity = execCpuAffinityOps(proc.execCPUAffinity);
+  ops.push(...affinity.before);
   ops.push({ op: "sync", tag: TAG.CGROUP, desc: { step: "join the container's cgroup" } });
+  ops.push(...affinity.after);
   // 4. pid and time namespaces apply to children only.
   ops.push({ op: "fork", desc: { step: "fork the process in the container's pid namespace", syscall: "fork" } });
   ops.push({ op: "setsid", desc: { step: "start a new session", syscall: "setsid" } });

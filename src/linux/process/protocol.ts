@@ -107,7 +107,9 @@ export type OpBody =
   /** A tmpfs at `target` (in root) that starts with a copy of what the directory held (the tmpcopyup option). */
   | { op: "tmpcopyup"; flags: number; target: string; data: string }
   /** set_mempolicy: `mode` includes the MPOL_F_* flags; `nodemask` is whole 64-bit words, bit N = node N. */
-  | { op: "mempolicy"; mode: number; nodemask: Buffer };
+  | { op: "mempolicy"; mode: number; nodemask: Buffer }
+  /** sched_setaffinity of the helper (its fork inherits it): whole 64-bit words, bit N = CPU N. */
+  | { op: "affinity"; mask: Buffer };
 
 export type OpName = OpBody["op"];
 
@@ -118,7 +120,7 @@ export const OPCODES: Readonly<Record<OpName, number>> = {
   mask: 16, readonly: 17, sethostname: 18, setdomainname: 19, chdir: 20, setrlimit: 21, prctl: 22,
   capset: 23, ambient: 24, umask: 25, openFifo: 26, waitStart: 27, closeFrom: 28, resolveExec: 29,
   exec: 30, seccomp: 31, setsid: 32, mkdir: 33, runHook: 34, mountSetattr: 35, console: 36, setnsFd: 37,
-  seccompListener: 38, personality: 39, ioprio: 40, schedAttr: 41, keyring: 42, tmpcopyup: 43, mempolicy: 44,
+  seccompListener: 38, personality: 39, ioprio: 40, schedAttr: 41, keyring: 42, tmpcopyup: 43, mempolicy: 44, affinity: 45,
 };
 
 /** Message types on the wire, both directions. */
@@ -183,6 +185,7 @@ function parts(o: OpBody): Parts {
     case "keyring": return [[o.perm], [o.name], []];
     case "tmpcopyup": return [[o.flags], [o.target, o.data], []];
     case "mempolicy": return [[o.mode], [o.nodemask], []];
+    case "affinity": return [[], [o.mask], []];
   }
 }
 
@@ -381,6 +384,7 @@ function opFromParts(code: number, i: bigint[], s: Buffer[], l: string[][]): OpB
     case 42: return { op: "keyring", perm: num(i[0]), name: str(0) };
     case 43: return { op: "tmpcopyup", flags: num(i[0]), target: str(0), data: str(1) };
     case 44: return { op: "mempolicy", mode: num(i[0]), nodemask: buf(0) };
+    case 45: return { op: "affinity", mask: buf(0) };
   }
   throw new RongqiError(`plan: unknown opcode ${code}`);
 }

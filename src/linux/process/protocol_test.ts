@@ -51,6 +51,7 @@ const everyOp: OpBody[] = [
   { op: "keyring", name: "_ses.abc", perm: 0x80000 },
   { op: "tmpcopyup", flags: 6, target: "/tmp", data: "mode=1777" },
   { op: "mempolicy", mode: 2, nodemask: Buffer.from([1, 0, 0, 0, 0, 0, 0, 0]) },
+  { op: "affinity", mask: Buffer.from([3, 0, 0, 0, 0, 0, 0, 0]) },
   { op: "exec", argv: ["sh", "-c", "echo ünïcode"], env: ["PATH=/bin", ""] },
 ];
 
