@@ -12,7 +12,7 @@
 // CONFORMANCE_NO_BUILD=1), BUSYBOX (a static busybox, default /bin/busybox).
 // Exit status: 0 when nothing failed, 1 otherwise, 2 for a usage or set-up error.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,15 +30,17 @@ interface Options {
   quiet: boolean;
   list: boolean;
   json?: string;
+  /** --known FILE: {"check id": "why this runtime deliberately fails it"} */
+  known: Record<string, string>;
 }
 
 function usage(msg: string): never {
-  process.stderr.write(`conformance: ${msg}\nusage: [RUNTIME=/path/to/runtime] node conformance/run.ts [--only AREA|ID,...] [--jobs N] [--quiet] [--json FILE] [--list]\n`);
+  process.stderr.write(`conformance: ${msg}\nusage: [RUNTIME=/path/to/runtime] node conformance/run.ts [--only AREA|ID,...] [--jobs N] [--quiet] [--json FILE] [--known FILE] [--list]\n`);
   process.exit(2);
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { only: [], jobs: 4, quiet: false, list: false };
+  const o: Options = { only: [], jobs: 4, quiet: false, list: false, known: {} };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const [flag, inline] = a.includes("=") ? [a.slice(0, a.indexOf("=")), a.slice(a.indexOf("=") + 1)] : [a, undefined];
@@ -50,6 +52,7 @@ function parseArgs(argv: string[]): Options {
     } else if (flag === "--quiet") o.quiet = true;
     else if (flag === "--list") o.list = true;
     else if (flag === "--json") o.json = value();
+    else if (flag === "--known") o.known = JSON.parse(readFileSync(value(), "utf8")) as Record<string, string>;
     else if (flag === "-h" || flag === "--help") usage("help");
     else usage(`unknown argument ${a}`);
   }
@@ -60,7 +63,7 @@ export interface CheckResult {
   id: string;
   area: Area;
   title: string;
-  outcome: "pass" | "fail" | "skip";
+  outcome: "pass" | "fail" | "skip" | "known";
   failures: string[];
   notes: string[];
   reason?: string;
@@ -149,9 +152,23 @@ async function runOne(c: Check, ctx: RunContext, n: number): Promise<CheckResult
   return res(outcome, reason);
 }
 
+/**
+ * A check listed with --known is a deliberate, documented deviation of the
+ * runtime under test: when it fails it is TAP's "not ok ... # TODO" (shown,
+ * not counted as a failure); when it passes, the list is out of date and that
+ * is a failure of its own.
+ */
+function applyKnown(r: CheckResult, known: Record<string, string>): CheckResult {
+  const why = known[r.id];
+  if (why === undefined) return r;
+  if (r.outcome === "fail") return { ...r, outcome: "known", reason: why };
+  if (r.outcome === "pass") return { ...r, outcome: "fail", failures: [`listed as a known deviation ("${why}") but it passes: remove it from the list`] };
+  return r;
+}
+
 function tapLine(i: number, c: Check, r: CheckResult, quiet: boolean): string {
-  const head = `${r.outcome === "fail" ? "not ok" : "ok"} ${i} - [${c.area}] ${c.id}: ${c.title}`;
-  const lines = [r.outcome === "skip" ? `${head} # SKIP ${r.reason}` : head];
+  const head = `${r.outcome === "fail" || r.outcome === "known" ? "not ok" : "ok"} ${i} - [${c.area}] ${c.id}: ${c.title}`;
+  const lines = [r.outcome === "skip" ? `${head} # SKIP ${r.reason}` : r.outcome === "known" ? `${head} # TODO known deviation: ${r.reason}` : head];
   if (quiet && r.outcome !== "fail") return lines.join("\n");
   lines.push("  ---", `  spec: ${c.spec.file}`, `  requirement: ${yamlString(c.spec.quote)}`);
   if (c.about) lines.push(`  about: ${c.about}`);
@@ -238,7 +255,7 @@ async function main(): Promise<number> {
   const worker = async () => {
     while (next < checks.length && !interrupted) {
       const i = next++;
-      results[i] = await runOne(checks[i]!, ctx, i + 1);
+      results[i] = applyKnown(await runOne(checks[i]!, ctx, i + 1), o.known);
       flush();
     }
   };
@@ -264,7 +281,8 @@ async function main(): Promise<number> {
   if (interrupted) out(`# interrupted: ${checks.length - done.length} checks not run`);
   out(`# time: ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   // the closing line is plain text, like the one `npm test` ends with
-  out(`${count(done, "pass")} passed, ${failed} failed, ${count(done, "skip")} skipped`);
+  const known = count(done, "known");
+  out(`${count(done, "pass")} passed, ${failed} failed, ${count(done, "skip")} skipped${known ? `, ${known} known deviations (TODO)` : ""}`);
   if (o.json) {
     writeFileSync(o.json, JSON.stringify({ runtime: rt.name, bin, version: version.stdout.split("\n")[0]?.trim(), host: { kernel: host.kernel, cgroup: host.cgroup.mode }, results: done }, null, 2) + "\n");
   }
