@@ -97,7 +97,8 @@ export function runTarget(): Target<RunInput> {
     const errFile = join(sandbox, "stderr");
     const err = openSync(errFile, "w+");
     const out = openSync("/dev/null", "w");
-    const child = spawn(RONGQI, ["--root", root, ...args], { stdio: ["ignore", out, err], env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" } });
+    // cwd in the sandbox: a mutated input naming a relative path must not write into the checkout
+    const child = spawn(RONGQI, ["--root", root, ...args], { cwd: sandbox, stdio: ["ignore", out, err], env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin" } });
     closeSync(err);
     closeSync(out);
     let timedOut = false;
