@@ -130,16 +130,10 @@ static uint32_t hook_state_len;
 static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 static void put64(uint8_t *p, uint64_t v) { for (int i = 0; i < 8; i++) p[i] = (uint8_t)(v >> (8 * i)); }
 
-/* Sends one message; with fd >= 0 the fd travels as SCM_RIGHTS with its first
- * byte. A failed send (the runtime is gone) is ignored, as the protocol says. */
-static void send_msg(uint32_t type, const uint8_t *payload, uint32_t len, int fd) {
-  uint8_t buf[8 + 512];
-  if (ctl_gone) return;                              /* nobody reads any more */
-  if (len > sizeof buf - 8) len = sizeof buf - 8;    /* callers stay far below */
-  put32(buf, 4 + len);
-  put32(buf + 4, type);
-  if (len) memcpy(buf + 8, payload, len);
-  struct iovec iov = { buf, 8 + len };
+/* Sends all len bytes over sock; with fd >= 0 the fd travels as SCM_RIGHTS
+ * with the first bytes. 0, or -1 with errno (a peer gone: EPIPE). */
+static int send_all(int sock, const void *data, size_t len, int fd) {
+  struct iovec iov = { (void *)data, len };
   union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } cm;
   struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
   if (fd >= 0) {
@@ -153,17 +147,30 @@ static void send_msg(uint32_t type, const uint8_t *payload, uint32_t len, int fd
     memcpy(CMSG_DATA(c), &fd, sizeof fd);
   }
   while (iov.iov_len > 0) {
-    ssize_t n = sendmsg(ctl, &mh, MSG_NOSIGNAL);
+    ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      ctl_gone = 1;
-      return;
+      if (n == 0) errno = EPIPE;
+      return -1;
     }
     iov.iov_base = (uint8_t *)iov.iov_base + n;
     iov.iov_len -= (size_t)n;
-    mh.msg_control = NULL;
+    mh.msg_control = NULL;       /* the fd goes with the first bytes only */
     mh.msg_controllen = 0;
   }
+  return 0;
+}
+
+/* Sends one message; with fd >= 0 the fd travels as SCM_RIGHTS with its first
+ * byte. A failed send (the runtime is gone) is ignored, as the protocol says. */
+static void send_msg(uint32_t type, const uint8_t *payload, uint32_t len, int fd) {
+  uint8_t buf[8 + 512];
+  if (ctl_gone) return;                              /* nobody reads any more */
+  if (len > sizeof buf - 8) len = sizeof buf - 8;    /* callers stay far below */
+  put32(buf, 4 + len);
+  put32(buf + 4, type);
+  if (len) memcpy(buf + 8, payload, len);
+  if (send_all(ctl, buf, 8 + len, fd) < 0) ctl_gone = 1;
 }
 
 static void send_u32(uint32_t type, uint32_t v, int fd) {
@@ -859,24 +866,7 @@ static void send_listener(int fd) {
   memcpy(msg + n, hook_state, hook_state_len);
   size_t len = (size_t)n + hook_state_len;
   msg[len++] = '}';
-  struct iovec iov = { msg, len };
-  union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } cm;
-  memset(&cm, 0, sizeof cm);
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
-  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  while (iov.iov_len > 0) {
-    ssize_t w = sendmsg(listener_sock, &mh, MSG_NOSIGNAL);
-    if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) die("sendmsg", "seccomp listener");
-    iov.iov_base = (char *)iov.iov_base + w;
-    iov.iov_len -= (size_t)w;
-    mh.msg_control = NULL;       /* the fd goes with the first bytes only */
-    mh.msg_controllen = 0;
-  }
+  if (send_all(listener_sock, msg, len, fd) < 0) die("sendmsg", "seccomp listener");
   free(msg);
   close(listener_sock);
   listener_sock = -1;
@@ -1015,23 +1005,6 @@ static void op_run_hook(const struct op *o) {
   fail(ECHILD, why, path);
 }
 
-/* Sends `fd` with SCM_RIGHTS over `sock` (not the control socket) with a
- * short name as its data, as runc and crun do on a console socket. */
-static int send_fd_to(int sock, int fd, const char *name) {
-  struct iovec iov = { (void *)name, strlen(name) };
-  union { char b[CMSG_SPACE(sizeof(int))]; struct cmsghdr align; } cm;
-  struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cm.b, .msg_controllen = sizeof cm.b };
-  memset(&cm, 0, sizeof cm);
-  struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-  c->cmsg_level = SOL_SOCKET;
-  c->cmsg_type = SCM_RIGHTS;
-  c->cmsg_len = CMSG_LEN(sizeof(int));
-  memcpy(CMSG_DATA(c), &fd, sizeof fd);
-  ssize_t n;
-  do n = sendmsg(sock, &mh, MSG_NOSIGNAL); while (n < 0 && errno == EINTR);
-  return n < 0 ? -1 : 0;
-}
-
 /* CONSOLE: a pty from /dev/ptmx as this process sees it (after pivot_root or
  * joining the container's mount namespace: the container's own devpts). The
  * master goes to the runtime over the socket at fd ints[0] and is closed here
@@ -1066,7 +1039,8 @@ static void op_console(const struct op *o) {
     }
     if (mount(pts, console, NULL, MS_BIND, NULL) < 0) die("mount", console);
   }
-  if (send_fd_to(sock, master, "/dev/ptmx") < 0) die("sendmsg", "console socket");
+  /* a short name as the data, as runc and crun send on a console socket */
+  if (send_all(sock, "/dev/ptmx", strlen("/dev/ptmx"), master) < 0) die("sendmsg", "console socket");
   close(master);
   close(sock);
   for (int fd = 0; fd < 3; fd++)

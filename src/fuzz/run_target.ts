@@ -20,8 +20,9 @@
  * await t.teardown!();
  * ```
  */
+import { fileIdentity } from "../state/container_record.ts";
 import { spawn } from "node:child_process";
-import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,13 +76,9 @@ export function sanitize(doc: Json, rng: Rng): Json {
   return c;
 }
 
+/** dev:ino of a path, "" when it is gone. */
 function identity(path: string): string {
-  try {
-    const st = statSync(path, { bigint: true });
-    return `${st.dev}:${st.ino}`;
-  } catch {
-    return "";
-  }
+  return fileIdentity(path) ?? "";
 }
 
 export function runTarget(): Target<RunInput> {

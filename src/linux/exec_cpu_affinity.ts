@@ -10,6 +10,7 @@
  * ```
  */
 import { RongqiError } from "../errors.ts";
+import { listBitmask } from "./list_bitmask.ts";
 import type { Op } from "./process/protocol.ts";
 
 export interface ExecCpuAffinity {
@@ -19,17 +20,8 @@ export interface ExecCpuAffinity {
 
 /** "0-3,7" as a CPU mask of whole 64-bit words. */
 export function cpuMask(list: string, field: string): Buffer {
-  const cpus: number[] = [];
-  for (const part of list.split(",").filter(Boolean)) {
-    const [a, b = a] = part.split("-").map(Number);
-    if (!Number.isInteger(a) || !Number.isInteger(b) || a! < 0 || b! < a! || b! > 8191) {
-      throw new RongqiError(`${field}: "${part}" is not a CPU number or range`);
-    }
-    for (let n = a!; n <= b!; n++) cpus.push(n);
-  }
-  if (!cpus.length) throw new RongqiError(`${field}: lists no CPU`);
-  const mask = Buffer.alloc(Math.ceil((Math.max(...cpus) + 1) / 64) * 8);
-  for (const n of cpus) mask[n >> 3]! |= 1 << (n & 7);
+  const mask = listBitmask(list, field, "CPU");
+  if (!mask.length) throw new RongqiError(`${field}: lists no CPU`);
   return mask;
 }
 

@@ -11,6 +11,7 @@
  * ```
  */
 import { RongqiError } from "../errors.ts";
+import { listBitmask } from "./list_bitmask.ts";
 import type { Op } from "./process/protocol.ts";
 
 /** MPOL_* modes (linux/mempolicy.h). */
@@ -32,18 +33,7 @@ export interface MemoryPolicySpec {
 
 /** "0-3,7" as a nodemask of whole 64-bit words. */
 export function nodemask(nodes: string | undefined): Buffer {
-  const bits: number[] = [];
-  for (const part of (nodes ?? "").split(",").filter(Boolean)) {
-    const [a, b = a] = part.split("-").map(Number);
-    if (!Number.isInteger(a) || !Number.isInteger(b) || a! < 0 || b! < a! || b! > 4095) {
-      throw new RongqiError(`linux.memoryPolicy.nodes: "${part}" is not a node number or range`);
-    }
-    for (let n = a!; n <= b!; n++) bits.push(n);
-  }
-  if (!bits.length) return Buffer.alloc(0);
-  const mask = Buffer.alloc(Math.ceil((Math.max(...bits) + 1) / 64) * 8);
-  for (const n of bits) mask[n >> 3]! |= 1 << (n & 7);
-  return mask;
+  return listBitmask(nodes, "linux.memoryPolicy.nodes", "node", 4095);
 }
 
 export function memoryPolicyOp(policy: MemoryPolicySpec): Op {
