@@ -15,7 +15,6 @@
  * writeFileAtomic("/run/web.pid", "42");
  * ```
  */
-import { randomBytes } from "node:crypto";
 import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { RongqiError } from "../errors.ts";
@@ -28,6 +27,7 @@ export interface WriteFileOptions {
 
 /** The prefix of temporary files, so that listings can skip them. */
 export const TEMP_PREFIX = ".tmp-";
+let tempCount = 0;
 
 /** Writes `value` as JSON (and a newline) to `path` atomically; mode 0600 unless given. */
 export function writeJsonAtomic(path: string, value: unknown, opts: WriteFileOptions = {}): void {
@@ -40,11 +40,21 @@ export function writeJsonAtomic(path: string, value: unknown, opts: WriteFileOpt
 export function writeFileAtomic(path: string, content: string | Buffer, opts: WriteFileOptions = {}): void {
   const data = typeof content === "string" ? Buffer.from(content) : content;
   const dir = dirname(path);
-  const temp = join(dir, `${TEMP_PREFIX}${basename(path)}-${process.pid}-${randomBytes(4).toString("hex")}`);
+  // pid + a counter make the name unique among writers (O_EXCL below checks it);
+  // no node:crypto here: every state read and write would pay for loading it.
+  const temp = join(dir, `${TEMP_PREFIX}${basename(path)}-${process.pid}-${++tempCount}`);
   const step = `writing "${path}"`;
   let fd: number | undefined;
   try {
-    fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, opts.mode ?? 0o644);
+    const flags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+    try {
+      fd = openSync(temp, flags, opts.mode ?? 0o644);
+    } catch (err) {
+      // Only a dead process with our pid can have left this name: drop it.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      unlinkSync(temp);
+      fd = openSync(temp, flags, opts.mode ?? 0o644);
+    }
     let done = 0;
     while (done < data.length) done += writeSync(fd, data, done);
     fsyncSync(fd);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { SyscallError } from "../errors.ts";
-import { readJson, writeFileAtomic, writeJsonAtomic } from "./json_file.ts";
+import { readJson, TEMP_PREFIX, writeFileAtomic, writeJsonAtomic } from "./json_file.ts";
 
 function tempDir(t: Test): string {
   const dir = mkdtempSync(join(tmpdir(), "rongqi-json-"));
@@ -65,4 +65,15 @@ t.test("ENOSPC and EROFS: named in the error, no temp file left, old content kep
   t.same(out.erofs.files, ["state.json"]);
   t.same(out.erofs.kept, { version: 1 });
   t.same(readdirSync(dir), [], "the mounts lived only in the helper's namespace");
+});
+
+t.test("a temp file left by a dead process with our pid does not stop the next write", (t) => {
+  const dir = mkdtempSync(join(tmpdir(), "rongqi-test-json-"));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const path = join(dir, "state.json");
+  // the names this process will use next: plant a leftover for each of the first few
+  for (let n = 1; n <= 50; n++) writeFileSync(join(dir, `${TEMP_PREFIX}state.json-${process.pid}-${n}`), "stale");
+  writeJsonAtomic(path, { ok: true });
+  t.same(readJson(path), { ok: true });
+  t.end();
 });
