@@ -12,6 +12,7 @@ import { NAMESPACE_KINDS, type NamespaceType } from "../linux/namespaces.ts";
 import { seccompFeatures } from "../linux/seccomp/seccomp_features.ts";
 import { cgroupFeatures } from "../linux/cgroups/cgroup_features.ts";
 import { MEMPOLICY_FLAGS, MEMPOLICY_MODES } from "../linux/memory_policy.ts";
+import { lsmFacts } from "../linux/process_ops.ts";
 import type { HookKind } from "../state/hooks.ts";
 import { SPEC_VERSION, SPEC_VERSION_MIN } from "../version.ts";
 import type { FeatureContribution } from "./features.ts";
@@ -43,6 +44,9 @@ export const FEATURE_SOURCES: readonly FeatureContribution[] = [
   seccompFeatures(),
   cgroupFeatures(),
   { linux: { netDevices: { enabled: true } } }, // linux/netdev/move_net_devices.ts
+  // process_ops.ts applies apparmorProfile/selinuxLabel exactly where the host
+  // has the module, and refuses them elsewhere: the answer follows the host.
+  lsmFeatures(),
   {
     linux: {
       memoryPolicy: {
@@ -52,3 +56,8 @@ export const FEATURE_SOURCES: readonly FeatureContribution[] = [
     },
   }, // linux/memory_policy.ts
 ];
+
+function lsmFeatures(): FeatureContribution {
+  const { apparmor, selinux } = lsmFacts();
+  return { linux: { apparmor: { enabled: apparmor }, selinux: { enabled: selinux } } };
+}
