@@ -1,9 +1,9 @@
 // Sends a signal to a container process without ever hitting a reused pid,
 // and waits for a killed process to be gone.
+import { sleepSync } from "../sleep_sync.ts";
 import { syscall } from "../linux/syscall.ts";
 import { isProcessAlive, processStartTime } from "./process_start_time.ts";
 
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
  * Signals pid if it is still the process that started at startTime.
@@ -46,7 +46,7 @@ export function killAndReap(pid: number, startTime: string, timeoutMs = 10_000):
       // not our child: its parent reaps it
     }
     if (!isRunning(pid, startTime)) return true;
-    sleep(2);
+    sleepSync(2);
   }
   return false;
 }

@@ -21,6 +21,7 @@
  * withContainerLock("/run/rongqi", "web", (lock) => readFileSync(`${lock.dir}/state.json`));
  * ```
  */
+import { sleepSync } from "../sleep_sync.ts";
 import { closeSync, constants, fstatSync, openSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { RongqiError } from "../errors.ts";
@@ -44,11 +45,6 @@ export interface LockOptions {
   timeoutMs?: number;
 }
 
-const sleeper = new Int32Array(new SharedArrayBuffer(4));
-
-function sleep(ms: number): void {
-  Atomics.wait(sleeper, 0, 0, ms);
-}
 
 function missing(id: string): RongqiError {
   return new RongqiError(`container "${id}" does not exist`);
@@ -81,7 +77,7 @@ export function lockContainer(root: string, id: string, opts: LockOptions = {}):
             `container "${id}" is busy: another rongqi command held its lock for ${timeoutMs / 1000}s (lock on "${dir}")`,
           );
         }
-        sleep(Math.min(delay, left));
+        sleepSync(Math.min(delay, left));
         delay = Math.min(delay * 2, 50);
       }
       const locked = fstatSync(fd);

@@ -10,6 +10,7 @@
  * await start({ root: "/run/rongqi", id: "web" });
  * ```
  */
+import { sleepSync } from "../sleep_sync.ts";
 import { closeSync, constants, openSync, readFileSync, unlinkSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { RongqiError } from "../errors.ts";
@@ -24,7 +25,6 @@ import { faultPoint } from "./_fault.ts";
 const HELPER_COMM = "rongqi-init";
 import { validateId } from "./validate_id.ts";
 
-const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** The command name of a process, zombie or not (/proc/PID/stat field 2). */
 function commOf(pid: number): string | undefined {
@@ -52,7 +52,7 @@ function waitForExec(record: ContainerRecord, timeoutMs = 10_000): boolean {
     }
     const exe = fileIdentity(`/proc/${record.pid}/exe`);
     if (exe !== undefined && exe !== record.helper) return true;
-    if (spin > 50) sleep(1);
+    if (spin > 50) sleepSync(1);
   }
   throw new RongqiError(`container "${record.id}": the process did not start within ${timeoutMs / 1000}s`);
 }

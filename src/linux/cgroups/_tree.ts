@@ -6,9 +6,9 @@ import { dirname, join } from "node:path";
 import { RongqiError, SyscallError } from "../../errors.ts";
 import { codeOf, errnoOf, parsePids, readCgroupFileIfExists } from "./_files.ts";
 
-export const sleep = (ms: number): void => {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-};
+import { sleepSync as sleep } from "../../sleep_sync.ts";
+
+export { sleep };
 
 /** Makes `dir` and any missing parents; returns the ones it made, parents first. */
 export function makeCgroupDir(dir: string): string[] {
