@@ -1146,19 +1146,24 @@ static void run_op(const struct op *o) {
     close(fd);
     break;
   }
-  case OP_PIVOT_ROOT:
+  case OP_PIVOT_ROOT: {
     need_root();
+    /* The old root is held by a directory fd across pivot_root so that "."
+     * can name it afterwards: its whole tree (copies of the host's mounts,
+     * possibly peers of the host's) is made a slave before it is detached,
+     * so the detach cannot unmount anything on the host. The new root and
+     * the container's mounts keep the propagation the config gave them. */
+    int old_root = open("/", O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+    if (old_root < 0) die("open", "/");
     if (fchdir(root_fd) < 0) die("fchdir", "root");
     if (syscall(SYS_pivot_root, ".", ".") < 0) die("pivot_root", NULL);
-    /* The old root now sits on top of "." (the new root). umount events go
-     * to the mounts that receive from the parent, the new root: make the new
-     * root itself (not its submounts, whose propagation the config chose) a
-     * slave, so detaching the old root cannot reach the host. mount(2) does
-     * not step into the mount on top of ".", umount2(2) does. */
-    if (mount(NULL, ".", NULL, MS_SLAVE, NULL) < 0) die("mount", "new root MS_SLAVE");
+    if (fchdir(old_root) < 0) die("fchdir", "old root");
+    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0) die("mount", "old root MS_SLAVE|MS_REC");
     if (umount2(".", MNT_DETACH) < 0) die("umount2", "old root");
+    close(old_root);
     if (chdir("/") < 0) die("chdir", "/");
     break;
+  }
   case OP_CHROOT:
     need_root();
     if (fchdir(root_fd) < 0) die("fchdir", "root");
