@@ -47,6 +47,9 @@ export function cmd(outDir: string, command: string, args: string[], opts: CmdOp
       stdio: [opts.input === undefined ? "ignore" : "pipe", out, err, ...(opts.extraFds ?? [])],
       input: opts.input,
       env: opts.env ?? process.env,
+      // conmon writes files (an "oom" marker) into its working directory:
+      // the harness's own directory, never the checkout.
+      cwd: outDir,
       timeout: opts.timeout ?? 60_000,
       killSignal: "SIGKILL",
     });
